@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,29 @@ def test_an_endless_loop_is_stopped_with_a_clear_message(monkeypatch):
         check("04.q2", {"count_to": count_to})
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_answer_that_swallows_the_stop_is_stopped_all_the_same(monkeypatch):
+    """A bare except catches the first stop: the stop comes again, and every line still running
+    raises it, the except clauses included (issue #13: the one-shot signal hung the check)."""
+    _with_timeout(monkeypatch, "04.q2", 0.5)
+
+    def count_to(n):
+        while True:
+            try:
+                while True:
+                    try:
+                        time.sleep(0.5)
+                    except:  # noqa: E722 - the point of the test
+                        pass
+            except BaseException:
+                continue
+
+    trace = sys.gettrace()
+    with pytest.raises(CheckTimeout, match=r"04\.q2: the check was stopped after 0\.5 s: your code did not finish"):
+        check("04.q2", {"count_to": count_to})
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and sys.gettrace() is trace
+    check("01.q2", {"ranks": [0, 1, 2, 3], "shapes": [[], [3], [2, 3], [2, 1, 3]]})  # the next check runs as usual
 
 
 def test_outside_the_main_thread_the_time_limit_still_returns_control(monkeypatch):

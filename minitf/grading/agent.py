@@ -73,29 +73,40 @@ class KernelCodec(wire.Codec):
 
 
 class Agent:
-    """Answers the requests of the judge of one question at a time."""
+    """Answers the requests of the judge of one question at a time.
+
+    The fingerprint is taken as the first cell starts (in a cell, as the answers are sent
+    later: IPython and ipykernel set some hooks of their own around every cell), and compared
+    at the first request of each question.
+    """
 
     def __init__(self, shell: Any):
         self.shell = shell
-        self.fingerprint = Fingerprint(shell)
+        self.fingerprint: Fingerprint | None = None
         self.question = None
         self.codec = KernelCodec(wire.Link("s"))
+        shell.events.register("pre_run_cell", self._first_cell)
+
+    def _first_cell(self, info: Any = None) -> None:
+        self.shell.events.unregister("pre_run_cell", self._first_cell)
+        self.fingerprint = Fingerprint(self.shell)
 
     def handle(self, text: str) -> str:
-        reply: dict[str, Any]
+        reply: dict[str, Any] = {}
         try:
             request = wire.loads(text)
             if request.get("question") != self.question:   # a new question: forget the last one's graphs
                 self.question = request.get("question")
                 self.codec = KernelCodec(wire.Link("s"))
+                reply["evidence"] = (self.fingerprint.changes() if self.fingerprint
+                                     else ["the grading agent never saw a cell start"])
             self.codec.link.apply(request.get("graphs", {}))
-            reply = self._answer(request)
+            reply.update(self._answer(request))
             reply["graphs"] = self.codec.link.deltas()
         except wire.WireError as error:
-            reply = {"error": str(error)}
+            reply["error"] = str(error)
         except Exception as error:  # exporting the student's graph failed: the judge cannot use it
-            reply = {"error": f"the answer could not be sent to the judge: {type(error).__name__}: {error}"}
-        reply["evidence"] = self.fingerprint.changes()
+            reply["error"] = f"the answer could not be sent to the judge: {type(error).__name__}: {error}"
         return wire.dumps(reply)
 
     def _answer(self, request: dict) -> dict:

@@ -93,12 +93,14 @@ class SandboxedKernelManager(AsyncKernelManager):
                 os.chown(path, self.sandbox.user, self.sandbox.user)
 
     async def start_kernel(self, **kwargs: Any) -> None:   # type: ignore[override]
-        log = open(self.log_file, "ab")   # the kernel's own messages, for the instructor
-        kwargs.update(stdout=log, stderr=log, stdin=None)
-        try:
-            await super().start_kernel(**kwargs)
-        finally:
-            log.close()
+        self._log = open(self.log_file, "ab")   # the kernel's own messages, for the instructor
+        kwargs.update(stdout=self._log, stderr=self._log, stdin=None)
+        await super().start_kernel(**kwargs)
+
+    async def cleanup_resources(self, restart: bool = False) -> None:   # type: ignore[override]
+        await super().cleanup_resources(restart=restart)
+        if not restart and getattr(self, "_log", None) is not None:
+            self._log.close()
 
 
 class KernelStopped(Exception):

@@ -12,19 +12,21 @@ have it scored silently. Two witnesses, each covering the other's blind spot:
 * :func:`scan` reads the submitted source in the grader, where nothing can switch it off. It
   looks for the constructs those tricks need (IPython's hooks, ``builtins``, ``sys.modules``,
   assigning into a library module, ``ctypes``, ``exec``...), none of which a course answer uses.
+
+Crashing is not tampering: ``sys.exit``, ``os._exit``, killing processes, endless loops, memory
+and fork bombs cost the question they are in and nothing else (the grader contains them).
 """
 from __future__ import annotations
 
 import ast
 import builtins
-import signal
 import sys
 import threading
 import types
 from typing import Any
 
-# Names IPython itself sets and resets in builtins around every cell.
-_IPYTHON_BUILTINS = {"exit", "quit", "get_ipython", "display", "copyright", "credits", "license", "help"}
+# Names IPython and ipykernel set and reset in builtins around every cell.
+_IPYTHON_BUILTINS = {"input", "exit", "quit", "get_ipython", "display", "copyright", "credits", "license", "help"}
 # IPython machinery whose replacement would let a notebook rewrite or skip later cells.
 _SHELL_METHODS = ("run_cell", "run_cell_async", "run_code", "run_ast_nodes", "transform_cell", "transform_ast",
                   "should_run_async", "showtraceback", "_showtraceback", "ex", "ev")
@@ -33,7 +35,6 @@ _SHELL_LISTS = ("input_transformers_cleanup", "input_transformers_post", "ast_tr
 _KNOWN_CALLBACK_MODULES = ("IPython", "ipykernel", "matplotlib", "matplotlib_inline", "ipywidgets", "comm",
                            "tqdm", "anywidget", "minitf.widgets")
 _WATCHED_PACKAGES = ("numpy", "minitf")
-_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGALRM", "SIGTERM") if hasattr(signal, name))
 
 
 class Fingerprint:
@@ -44,29 +45,33 @@ class Fingerprint:
         self.builtins = self._builtins()
         self.shell_lists = {name: self._ids(getattr(shell, name, [])) for name in _SHELL_LISTS}
         self.callbacks = {event: self._ids(callbacks) for event, callbacks in shell.events.callbacks.items()}
-        self.methods = {name: getattr(type(shell), name, None) for name in _SHELL_METHODS}
+        self.methods = self._methods()
         self.hooks = self._hooks()
         self.modules = {name: id(module) for name, module in sys.modules.items() if _watched(name)}
         self.library = self._library()
 
     @staticmethod
-    def _ids(items: Any) -> list[int]:
-        return [id(item) for item in items]
+    def _ids(items: Any) -> list:
+        return [_identity(item) for item in items]
 
     @staticmethod
-    def _builtins() -> dict[str, int]:
-        return {name: id(value) for name, value in vars(builtins).items()
+    def _builtins() -> dict[str, Any]:
+        return {name: _identity(value) for name, value in vars(builtins).items()
                 if not name.startswith("_") and name not in _IPYTHON_BUILTINS}
+
+    def _methods(self) -> dict[str, Any]:
+        own = vars(self.shell)
+        return {name: _identity(own[name] if name in own else getattr(type(self.shell), name, None))
+                for name in _SHELL_METHODS}
 
     @staticmethod
     def _hooks() -> dict[str, int]:
         hooks = {"sys.settrace": sys.gettrace(), "sys.setprofile": sys.getprofile(),
                  "threading.settrace": threading.gettrace() if hasattr(threading, "gettrace") else None,
-                 "sys.excepthook": sys.excepthook, "sys.breakpointhook": sys.breakpointhook}
-        hooks.update({f"signal handler {signal.Signals(s).name}": signal.getsignal(s) for s in _SIGNALS})
-        ids = {name: id(value) for name, value in hooks.items()}
-        ids["sys.meta_path"] = tuple(map(id, sys.meta_path))
-        ids["sys.path_hooks"] = tuple(map(id, sys.path_hooks))
+                 "sys.breakpointhook": sys.breakpointhook}
+        ids = {name: _identity(value) for name, value in hooks.items()}
+        ids["sys.meta_path"] = tuple(map(_identity, sys.meta_path))
+        ids["sys.path_hooks"] = tuple(map(_identity, sys.path_hooks))
         return ids
 
     @staticmethod
@@ -94,12 +99,11 @@ class Fingerprint:
             if self._ids(getattr(self.shell, name, [])) != old:
                 found.append(f"IPython's {name} were changed (a hook that rewrites cells)")
         for event, callbacks in self.shell.events.callbacks.items():
-            added = [c for c in callbacks if id(c) not in self.callbacks.get(event, [])]
+            added = [c for c in callbacks if _identity(c) not in self.callbacks.get(event, [])]
             found += [f"a callback was registered on IPython's {event!r} event" for c in added
                       if not str(getattr(c, "__module__", "")).startswith(_KNOWN_CALLBACK_MODULES)]
-        for name, original in self.methods.items():
-            if name in vars(self.shell) or getattr(type(self.shell), name, None) is not original:
-                found.append(f"IPython's {name} was replaced")
+        methods = self._methods()
+        found += [f"IPython's {name} was replaced" for name, old in self.methods.items() if methods[name] != old]
         now_hooks = self._hooks()
         found += [f"{name} was changed" for name, old in self.hooks.items() if now_hooks[name] != old]
         found += [f"the module {name} in sys.modules was replaced" for name, old in self.modules.items()
@@ -109,12 +113,21 @@ class Fingerprint:
         return found
 
 
+def _identity(value: Any) -> Any:
+    """What stays the same while an object is not replaced: its id, or for a bound method (made
+    anew at each access) the ids of its object and function."""
+    if hasattr(value, "__self__") and hasattr(value, "__func__"):
+        return id(value.__self__), id(value.__func__)
+    return id(value)
+
+
 def _watched(module_name: str) -> bool:
     return module_name.split(".")[0] in _WATCHED_PACKAGES
 
 
 def _is_code(value: Any) -> bool:
-    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)) or type(value).__name__ == "ufunc"
+    """Functions, classes, ufuncs, numpy's dispatchers: anything callable that is not a module."""
+    return callable(value) and not isinstance(value, types.ModuleType)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,8 +142,6 @@ _SUSPECT_NAMES = {
     "gc": "imports gc (reaches other objects)",
     "inspect": "imports inspect",
     "importlib": "imports importlib",
-    "signal": "imports signal",
-    "subprocess": "imports subprocess",
     "_ih": "reads the input history (_ih)",
     "_oh": "reads the output history (_oh)",
     "In": "reads the input history (In)",
@@ -144,9 +155,7 @@ _SUSPECT_CALLS = {
 _SUSPECT_ATTRIBUTES = {
     "modules": "sys.modules", "settrace": "sys.settrace", "setprofile": "sys.setprofile", "meta_path": "sys.meta_path",
     "input_transformers_cleanup": "IPython's input transformers", "input_transformers_post": "IPython's input transformers",
-    "ast_transformers": "IPython's AST transformers", "events": "IPython's events", "kill": "os.kill",
-    "killpg": "os.killpg", "_exit": "os._exit", "system": "a shell command", "fork": "os.fork",
-    "__code__": "a function's code object", "__globals__": "a function's globals", "f_back": "the calling frame",
+    "ast_transformers": "IPython's AST transformers", "events": "IPython's events", "__code__": "a function's code object", "__globals__": "a function's globals", "f_back": "the calling frame",
     "f_globals": "a frame's globals", "_getframe": "the calling frame",
 }
 

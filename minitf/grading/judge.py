@@ -216,10 +216,11 @@ def run_test(channel: _Channel, message: dict) -> dict:
     student = None
     verdict: dict[str, Any] = {"type": "verdict", "passed": False, "error": None, "log": ""}
     try:
-        with _contextlib.redirect_stdout(printed):
+        with _contextlib.redirect_stdout(_sys.stderr):   # what loading data prints is for the log
             exec(compile(message["hidden"], "<hidden tests>", "exec"), namespace)
-            student = Student(channel, message["question"], namespace.get("GIVEN"))
-            namespace["check"] = _trusted_check(student)
+        student = Student(channel, message["question"], namespace.get("GIVEN"))
+        namespace["check"] = _trusted_check(student)
+        with _contextlib.redirect_stdout(printed):
             exec(compile(message["visible"], "<test cell>", "exec"), namespace)
             hidden_test = namespace.get("hidden_test")
             if not callable(hidden_test):
@@ -230,7 +231,7 @@ def run_test(channel: _Channel, message: dict) -> dict:
             raise StudentCodeStopped(student.stopped)
         verdict["passed"] = True
     except BaseException as error:  # noqa: B036 - a test that fails in any way is a failed test
-        if isinstance(error, (KeyboardInterrupt, SystemExit)) and not isinstance(error, _selfcheck.CheckFailed):
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
             error = StudentCodeStopped("the test was stopped")
         if student is not None and student.stopped and not isinstance(error, StudentCodeStopped):
             error = StudentCodeStopped(student.stopped)

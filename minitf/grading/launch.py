@@ -60,6 +60,7 @@ def main(argv: list) -> None:
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    os.makedirs(args.workdir, exist_ok=True)
     if args.files and os.path.isdir(args.files):
         shutil.copytree(args.files, args.workdir, dirs_exist_ok=True, symlinks=True)
     if os.geteuid() == 0 and args.uid is not None:

@@ -174,28 +174,24 @@ class _TimeUp(BaseException):
     """Raised inside the answer when time is up; a BaseException so `except Exception` cannot swallow it."""
 
 
+REPEAT = 0.05  # seconds between the stops sent to an answer that swallowed the first one
+
+
 def _run_with_time_limit(body: Callable[[], None], seconds: float) -> None:
     """Run ``body``, stopping it with :class:`CheckTimeout` after ``seconds``.
 
     In the main thread of a Unix kernel (Jupyter, Colab) a timer signal interrupts the answer
-    where it is. Elsewhere (Windows, other threads) the body runs in a helper thread that is
-    left behind when time is up, so the message asks for a kernel restart.
+    where it is. An answer may catch that (``except: pass`` in a loop), so once time is up the
+    signal comes again every :data:`REPEAT` seconds and every line of the answer that still runs
+    raises again, its ``except`` lines included: no Python code can keep going. Elsewhere
+    (Windows, other threads) the body runs in a helper thread that is left behind when time is
+    up, so the message asks for a kernel restart.
     """
     timeout = CheckTimeout(f"the check was stopped after {seconds:g} s: your code did not finish.\n"
                            f"  Look at: a loop that never ends, or far more training steps than the "
                            f"exercise asks for.")
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        def time_up(signum, frame):
-            raise _TimeUp
-        previous = signal.signal(signal.SIGALRM, time_up)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            body()
-        except _TimeUp:
-            raise timeout from None
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        _run_in_main_thread(body, seconds, timeout)
         return
     outcome: list[BaseException] = []
 
@@ -211,3 +207,39 @@ def _run_with_time_limit(body: Callable[[], None], seconds: float) -> None:
         raise CheckTimeout(f"{timeout}\n  It is still running in the background: restart the kernel to stop it.")
     if outcome:
         raise outcome[0]
+
+
+def _run_in_main_thread(body: Callable[[], None], seconds: float, timeout: CheckTimeout) -> None:
+    guard = sys._getframe()          # frames below this one are the answer's; this one and above are ours
+
+    def inside_answer(frame: Any) -> bool:
+        frame = frame.f_back if frame is not guard else None
+        while frame is not None and frame is not guard:
+            frame = frame.f_back
+        return frame is guard
+
+    def stop_line(frame: Any, event: str, arg: Any) -> Any:
+        if event in ("line", "call") and inside_answer(frame):
+            raise _TimeUp   # raising ends tracing in CPython; the next signal sets it again
+        return stop_line
+
+    def time_up(signum: int, frame: Any) -> None:
+        if frame is None or not inside_answer(frame):
+            return
+        sys.settrace(stop_line)       # every new call raises, and every line of the calls running now
+        while frame is not guard:
+            frame.f_trace, frame.f_trace_lines = stop_line, True
+            frame = frame.f_back
+        raise _TimeUp
+
+    previous_trace = sys.gettrace()
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+    try:
+        body()
+    except _TimeUp:
+        raise timeout from None
+    finally:
+        sys.settrace(previous_trace)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
