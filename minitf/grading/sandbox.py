@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from traitlets import Dict, Integer, List, Unicode
 from traitlets.config import LoggingConfigurable
 
 HOME = "/home/student"
+_WORKING: set[tuple[str, ...]] = set()   # sandbox commands seen to work in this process
 LAUNCH = Path(__file__).with_name("launch.py")
 
 
@@ -107,6 +109,19 @@ class Sandbox(LoggingConfigurable):
             if sockets:
                 launch += ["--writable", sockets]
         return args + ["--", *launch, "--", *program]
+
+    def probe(self) -> None:
+        """Make one sandbox that runs nothing; :class:`SandboxUnavailable` with bwrap's own words
+        when this machine does not let it (no user namespaces, no mount rights...)."""
+        key = tuple(self.command([sys.executable, "-c", "pass"]))
+        if key in _WORKING:
+            return
+        done = subprocess.run(key, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        if done.returncode != 0:
+            raise SandboxUnavailable(
+                "bubblewrap cannot make a sandbox on this machine, so grading stops rather than run student "
+                f"code unconfined: {done.stderr.strip()[-800:]}\nSee docs/grading.md (Install, JupyterHub).")
+        _WORKING.add(key)
 
     def _python_dirs(self, python_path: list[str]) -> list[str]:
         """The Python installation, site-packages folders, and the folders of :attr:`packages`
