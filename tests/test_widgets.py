@@ -322,12 +322,23 @@ def test_current_value_never_changes_the_session():
 
 
 # ---- the widgets ------------------------------------------------------------------------------
-def test_graph_widget_draws_the_graph_and_follows_it_as_it_grows():
+def test_graph_widget_draws_the_graph_as_it_was_when_made():
     a = tf.constant(5.0, name="a")
     b = tf.constant(37.0, name="b")
     widget = show_graph()
     assert isinstance(widget, GraphWidget)
     assert _box_ids(widget.svg) == ["a", "b"] and widget.members == {"a": "a", "b": "b"}
+    drawn = widget.svg
+    tf.add(a, b, name="c")
+    widget.refresh()
+    widget.expanded = []
+    assert widget.svg == drawn                       # later ops never change an earlier picture
+
+
+def test_a_live_graph_widget_follows_the_graph():
+    a = tf.constant(5.0, name="a")
+    b = tf.constant(37.0, name="b")
+    widget = show_graph(live=True)
     drawn = widget.svg
     widget.refresh()
     assert widget.svg is drawn                       # nothing new: not drawn again
@@ -440,26 +451,48 @@ def test_training_plot_keeps_every_value_and_redraws_sparingly():
     assert plot.values["lr"] == [0.1] and 'data-metric="lr"' in plot.svg
 
 
-def test_widgets_carry_their_svg_for_places_without_javascript():
+def test_widgets_carry_a_static_copy_of_their_picture():
     tf.constant(1.0, name="a")
     widget = GraphWidget()
-    tf.constant(2.0, name="b")
-    data, _ = widget._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert _box_ids(data["image/svg+xml"]) == ["a", "b"]      # displaying refreshes first
-    plot_data, _ = TrainingPlot()._repr_mimebundle_()
-    assert plot_data["image/svg+xml"].startswith("<svg")
+    bundle = widget.static_bundle()
+    assert bundle["image/svg+xml"] == widget.svg
+    assert bundle["text/html"] == f'<div class="minitf-static" data-minitf-static="{widget.static_id}">{widget.svg}</div>'
+    assert widget.static_id == f"minitf-{widget.model_id}"
+    plot = TrainingPlot()
+    assert plot.static_bundle()["image/svg+xml"].startswith("<svg") and plot.kind == "plot"
+
+
+NOTEBOOK = ["import minitf as tf\nfrom minitf.widgets import show_graph, TrainingPlot\n"
+            "c = tf.add(tf.constant(1.0, name='a'), 2.0, name='c')\nshow_graph()",
+            "plot = TrainingPlot()\ndisplay(plot)\nfor step in range(30):\n    plot.update(step, loss=1 / (step + 1))",
+            "d = tf.negative(c, name='later')"]
+
+
+def _static_and_live(outputs: list) -> tuple[dict, dict]:
+    """A widget's two outputs: the static copy, then the live view."""
+    static, live = [o["data"] for o in outputs if o["output_type"] == "display_data"]
+    assert set(live) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
+    return static, live
 
 
 @pytest.mark.timeout(300)
-def test_a_notebook_run_without_a_browser_shows_the_svg(tmp_path):
+def test_a_notebook_run_without_a_browser_keeps_the_static_pictures(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    source = ("import minitf as tf\nfrom minitf.widgets import show_graph\n"
-              "c = tf.add(tf.constant(1.0, name='a'), 2.0, name='c')\nshow_graph(c)")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in NOTEBOOK])
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}).execute()
-    data = nb.cells[0].outputs[-1]["data"]
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert _box_ids(data["image/svg+xml"]) == ["a", "c/y", "c"]
+
+    static, live = _static_and_live(nb.cells[0].outputs)
+    assert _box_ids(static["image/svg+xml"]) == ["a", "c/y", "c"]          # not `later`: made afterwards
+    assert 'class="minitf-static"' in static["text/html"] and static["image/svg+xml"] in static["text/html"]
+    plot, _ = _static_and_live(nb.cells[1].outputs)
+    captions = [t.text for t in ET.fromstring(plot["image/svg+xml"]).iter(f"{SVG}text")]
+    assert "loss: 0.03333 (step 29)" in captions                            # the final curve, not an empty chart
+    model_ids = {live["application/vnd.jupyter.widget-view+json"]["model_id"]}
+    assert model_ids <= set(nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"])
+
+    # exported to HTML with the widget state, the static pictures stay outside the widget scripts
+    nbconvert = pytest.importorskip("nbconvert")
+    html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
+    assert html.count('class="minitf-static"') == 2 and "loss: 0.03333 (step 29)" in html
