@@ -1,4 +1,5 @@
 """tf.train: optimizers that minimise a loss (notebook 05) and Saver checkpoints (notebook 07)."""
+from .. import tf1_api
 from .checkpoint_format import checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
 from .saver import Saver, export_meta_graph, import_meta_graph  # noqa: F401
 from .learning_rate_decay import exponential_decay, piecewise_constant  # noqa: F401
@@ -6,3 +7,5 @@ from .optimizer import (  # noqa: F401
     AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer, Optimizer, RMSPropOptimizer,
 )
 from .training_util import create_global_step, get_global_step, get_or_create_global_step, global_step  # noqa: F401
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
