@@ -13,8 +13,8 @@ import pytest
 
 import minitf as tf
 
-pytest.importorskip("grandalf", reason="the widgets need the course extras: pip install -e '.[course]'")
-pytest.importorskip("anywidget", reason="the widgets need the course extras: pip install -e '.[course]'")
+pytest.importorskip("grandalf", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
+pytest.importorskip("anywidget", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
 
 from minitf.widgets import GraphWidget, RunStepper, TrainingPlot, graph_svg, show_graph  # noqa: E402
 from minitf.widgets.graph_view import GROUP_SIZE, GraphView  # noqa: E402

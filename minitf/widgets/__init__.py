@@ -6,7 +6,7 @@
 >>> plot = TrainingPlot(("loss",))      # then plot.update(step, loss=l) in the training loop
 
 ``graph_svg`` gives the same picture as SVG text, for places without JavaScript.  The widgets
-need the course extras (``pip install minitf[course]``: anywidget and grandalf); ``import minitf``
+need the kernel extras (``pip install minitf-course[kernel]``: anywidget and grandalf); ``import minitf``
 never loads them, only ``import minitf.widgets`` does.
 
 The parts: ``graph_view`` (which boxes and arrows), ``layout`` (where they go), ``svg`` (the

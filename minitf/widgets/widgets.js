@@ -54,7 +54,7 @@ function renderGraph({ model, el }) {
   function toggleScope(scope, element) {
     const where = element.getBoundingClientRect();
     const box = canvas.getBoundingClientRect();
-    anchor = { scope, x: where.left - box.left, y: where.top - box.top };
+    anchor = { scope, x: (where.left + where.right) / 2 - box.left, y: where.top - box.top };
     const expanded = model.get("expanded");
     model.set("expanded", expanded.includes(scope)
       ? expanded.filter((s) => s !== scope && !s.startsWith(scope + "/"))
@@ -190,7 +190,8 @@ function renderGraph({ model, el }) {
     if (info.value) details.appendChild(document.createElement("pre")).textContent = info.value;
   }
 
-  // A scope opened or shut: scroll so that what replaced its box starts where the box was.
+  // A scope opened or shut: scroll so that what replaced its box has its top centre where the
+  // box had its top centre, as far as the scroll bars allow.
   function keepAnchor() {
     if (!anchor) return;
     const { scope, x, y } = anchor;
@@ -199,7 +200,7 @@ function renderGraph({ model, el }) {
     if (!now) return;
     const where = now.getBoundingClientRect();
     const box = canvas.getBoundingClientRect();
-    canvas.scrollLeft += where.left - box.left - x;
+    canvas.scrollLeft += (where.left + where.right) / 2 - box.left - x;
     canvas.scrollTop += where.top - box.top - y;
   }
 
