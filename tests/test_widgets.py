@@ -7,6 +7,7 @@ the widgets answer clicks and keep up with a growing graph.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,8 +18,9 @@ pytest.importorskip("grandalf", reason="the widgets need the kernel extras: pip 
 pytest.importorskip("anywidget", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
 
 from minitf.widgets import GraphWidget, RunStepper, TrainingPlot, graph_svg, show_graph  # noqa: E402
-from minitf.widgets.graph_view import GROUP_SIZE, GraphView  # noqa: E402
-from minitf.widgets.layout import layout  # noqa: E402
+from minitf.widgets.graph_view import GROUP_SIZE, MIN_BOXES_FOR_ASIDE, GraphView, tensor_text  # noqa: E402
+from minitf.widgets.layout import Box, layout  # noqa: E402
+from minitf.widgets.svg import draw_graph  # noqa: E402
 from minitf.widgets.run_trace import current_value, trace_run  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -219,6 +221,110 @@ def test_collapsed_scopes_reading_each_other_still_lay_out():
     assert {(e.source, e.target) for e in view.edges} == {("s", "t"), ("t", "s")}    # a cycle of boxes
     lay = layout(view)
     assert set(lay.nodes) == {"s", "t"} and set(lay.routes) == {("s", "t"), ("t", "s")}
+
+
+# ---- what is put aside, and how real models read ------------------------------------------------
+CNN = Path(__file__).parent / "data" / "deep_mnist_cnn.py"
+
+
+def _deep_mnist_cnn() -> dict:
+    scope: dict = {}
+    exec(CNN.read_text(), scope)
+    return scope
+
+
+def _aside(view) -> set:
+    return {item for frame, item in view.aside if frame == ""}
+
+
+def _geometry_problems(svg: str) -> list:
+    """What overlaps in a drawn SVG: boxes, arrow labels, and box names (monospace widths) sticking out."""
+    def rect(e):
+        return Box(*(float(e.get(k)) for k in ("x", "y", "width", "height")))
+
+    root = ET.fromstring(svg)
+    nodes = [(g.get("data-node"), rect(g.findall(f"{SVG}rect")[-1]), g.find(f"{SVG}text").text)
+             for g in root.iter(f"{SVG}g") if g.get("data-node")]
+    labels = [(g.find(f"{SVG}text").text, rect(g.find(f"{SVG}rect")))
+              for g in root.iter(f"{SVG}g") if g.get("class") == "edge-label"]
+    problems = [f"{a} overlaps {b}" for i, (a, ra, _) in enumerate(nodes) for b, rb, _ in nodes[i + 1:]
+                if _overlap(ra, rb)]
+    problems += [f"name of {n} sticks out" for n, r, text in nodes if 7.2 * len(text) > r.w - 4]
+    problems += [f"label {t} overlaps {n}" for t, rl in labels for n, rn, _ in nodes if _overlap(rl, rn)]
+    problems += [f"label {t} overlaps label {u}" for i, (t, ra) in enumerate(labels) for u, rb in labels[i + 1:]
+                 if _overlap(ra, rb)]
+    problems += [f"label {t} sticks out" for t, r in labels if 6.0 * len(t) > r.w]
+    return problems
+
+
+def test_the_deep_mnist_cnn_reads_like_tensorboard():
+    _deep_mnist_cnn()
+    view = GraphView.of()
+    assert _aside(view) == {"global_step", "adam_optimizer", "beta1_power", "beta2_power", "cross_entropy",
+                            "batch_accuracy", "learning_rate", "conv1_weights", "Merge", "init"}
+    core = [n.id for n in view.nodes if n.id not in _aside(view)]
+    assert core == ["x", "y_", "keep_prob", "reshape", "conv1", "pool1", "conv2", "pool2", "fc1", "dropout", "fc2",
+                    "loss", "accuracy"]
+    lay = layout(view)
+    chain = ["x", "reshape", "conv1", "pool1", "conv2", "pool2", "fc1", "dropout", "fc2", "loss"]
+    assert all(lay.nodes[a].y + lay.nodes[a].h < lay.nodes[b].y for a, b in zip(chain, chain[1:]))
+    assert lay.width <= 1000
+    assert not [e for e in view.edges if view.drawn(e) and (e.source in _aside(view) or e.target in _aside(view))]
+    assert _geometry_problems(draw_graph(view, lay)) == []
+
+
+@pytest.mark.parametrize("scope", ["reshape", "conv1", "pool1", "conv2", "fc1", "dropout", "fc2", "loss",
+                                   "accuracy", "adam_optimizer", "adam_optimizer/gradients"])
+def test_the_deep_mnist_cnn_opens_any_scope_without_overlaps(scope):
+    _deep_mnist_cnn()
+    view = GraphView.of(expanded=["adam_optimizer", scope])
+    lay = layout(view)
+    assert scope in lay.frames
+    assert _geometry_problems(draw_graph(view, lay)) == [] and lay.width <= 1000
+
+
+def test_what_was_asked_for_stays_in_the_drawing():
+    W = tf.Variable(tf.random_uniform([1], -1.0, 1.0))
+    b = tf.Variable(tf.random_uniform([1], -1.0, 1.0))
+    X = tf.placeholder(tf.float32, name="X")
+    Y = tf.placeholder(tf.float32, name="Y")
+    cost = tf.reduce_mean(tf.square(W * X + b - Y))
+    train_op = tf.train.GradientDescentOptimizer(learning_rate=0.1).minimize(cost)
+    tf.global_variables_initializer()
+    asked = GraphView.of(train_op)                         # notebook 05: show_graph(train_op)
+    assert len(asked.nodes) >= 15 and asked.aside == set()
+    assert {"gradients", "GradientDescent"} <= {n.id for n in asked.nodes if n.group}
+    whole = GraphView.of()
+    assert {"GradientDescent", "init", "Variable/Assign", "Variable_1/Assign"} <= _aside(whole)
+    assert "gradients" not in _aside(whole) and "Variable" not in _aside(whole)
+    assert _geometry_problems(graph_svg(train_op)) == []
+
+
+def test_small_drawings_keep_everything_in_place():
+    x, W, b, y, loss, init = _layer()
+    view = GraphView.of()
+    assert len(view.nodes) < MIN_BOXES_FOR_ASIDE and view.aside == set()
+
+
+def test_an_expanded_scope_is_entered_and_left_through_its_edges():
+    x, W, b, y, loss, init = _layer()
+    view = GraphView.of(expanded=["layer1"])
+    lay = layout(view)
+    frame = lay.frames["layer1"]
+    into, out_of = lay.routes[("x", "layer1/MatMul")], lay.routes[("layer1/add", "mul")]
+    assert any(abs(py - frame.y) < 0.01 and frame.x < px < frame.x + frame.w for px, py in into)
+    assert any(abs(py - frame.y - frame.h) < 0.01 and frame.x < px < frame.x + frame.w for px, py in out_of)
+    assert _on_rim(into[-1], lay.nodes["layer1/MatMul"]) and _on_rim(out_of[0], lay.nodes["layer1/add"])
+
+
+def test_labels_are_shared_by_a_tensors_arrows_and_write_unknown_shapes_as_tf1():
+    v = tf.placeholder(tf.float32, name="v")                 # shape unknown, even its rank
+    tf.add(v, 1.0, name="p")
+    tf.multiply(v, 2.0, name="q")
+    assert tensor_text(v) == "? float32"
+    lay = layout(GraphView.of())
+    assert [lab.text for lab in lay.labels].count("? float32") == 1
+    assert {lab.text for lab in lay.labels} == {"? float32", "() float32"}
 
 
 # ---- SVG --------------------------------------------------------------------------------------
@@ -496,3 +602,27 @@ def test_a_notebook_run_without_a_browser_keeps_the_static_pictures(tmp_path):
     nbconvert = pytest.importorskip("nbconvert")
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     assert html.count('class="minitf-static"') == 2 and "loss: 0.03333 (step 29)" in html
+
+
+@pytest.mark.timeout(600)
+def test_no_picture_of_the_course_overlaps(tmp_path):
+    """Notebooks 02-06 run in a real kernel; every graph they draw is checked from its static copy.
+
+    (07 draws the Deep MNIST CNN, checked above from the same code without its training.)
+    """
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    repo = Path(__file__).resolve().parents[1]
+    drawn = {}
+    for name in ("02_graphs", "03_sessions", "04_variables", "05_regression", "06_classification"):
+        nb = nbformat.read(repo / "course" / f"{name}.ipynb", as_version=4)
+        (tmp_path / name).mkdir()
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path / name)}}).execute()
+        svgs = [o["data"]["image/svg+xml"] for cell in nb.cells for o in cell.get("outputs", [])
+                if "minitf-graph-svg" in o.get("data", {}).get("image/svg+xml", "")]
+        drawn[name] = len(svgs)
+        for i, svg in enumerate(svgs):
+            assert _geometry_problems(svg) == [], (name, i)
+    assert all(drawn.values()), drawn
