@@ -7,8 +7,8 @@ expanded in place, a run stepped through, a training plot's last point, pictures
 graph of their cell; then the Deep MNIST CNN of notebook 07 (width, and from the SVG geometry:
 no box overlaps another, no label overlaps a box or a label, every box's name inside its box),
 the stepper of notebook 03, and the static pictures that show where the live widgets cannot
-run: the notebook saved and opened again (JupyterLab and Notebook 7) and exported to HTML
-offline.  Screenshots go to ``test-artifacts/`` (see SCREENSHOTS).  Without Chromium,
+run: the notebook saved and opened again (JupyterLab and Notebook 7), run elsewhere and opened
+untrusted, and exported to HTML offline.  Screenshots go to ``test-artifacts/`` (see SCREENSHOTS).  Without Chromium,
 Playwright or JupyterLab the tests are skipped and say why.
 """
 from __future__ import annotations
@@ -41,7 +41,8 @@ SCREENSHOTS = {
     "stepper_03.png": "notebook 03's first RunStepper after three steps",
     "reopened_lab.png": "the small notebook saved, kernel gone, opened again in JupyterLab: static pictures",
     "reopened_notebook7.png": "the same saved notebook opened in Notebook 7",
-    "exported_offline.png": "the notebook run by nbclient (widget state saved) and exported to HTML, opened offline",
+    "untrusted_lab.png": "that notebook run by nbclient (widget state saved, not trusted) opened in JupyterLab",
+    "exported_offline.png": "the notebook run by nbclient and exported to HTML, opened offline",
 }
 
 # The graph the notebook builds, also built by the test to know what the widget must draw.
@@ -247,7 +248,7 @@ def test_widgets_in_jupyterlab(lab, page):
     # the graph widget drew one box per op or collapsed scope; its static copy is hidden
     assert graph.locator("svg [data-node]").count() == expected["collapsed"]
     assert graph.locator('[data-node="answer"][data-kind="scope"]').count() == 1
-    assert page.locator(".minitf-static").count() == 4
+    assert page.locator(".minitf-static img").count() == 4
     assert all(not s.is_visible() for s in page.locator(".minitf-static").all())
 
     # the stepper greys what `c` does not need, then moves its highlight op by op
@@ -310,6 +311,9 @@ def test_deep_mnist_cnn_fits_the_notebook_and_opens_in_place(lab, page):
         assert box["x"] >= aside["x"], name                   # pulled aside, into the auxiliary column
     widget.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "cnn_collapsed.png"), full_page=False)
+    widget.get_by_title("zoom out").click()                    # and back: the picture scales
+    assert abs(_geometry(widget)["width"] - collapsed["width"] / 1.25) < 1
+    widget.get_by_title("zoom in").click()
 
     before = widget.locator('[data-node="conv1"] > rect').last.bounding_box()
     widget.locator('[data-node="conv1"]').click()
@@ -353,36 +357,42 @@ def test_saved_notebook_shows_its_static_pictures(lab, page, tmp_path):
     saved = nbformat.read(root / "saved.ipynb", as_version=4)
     assert sum("image/svg+xml" in o.get("data", {}) for c in saved.cells for o in c.outputs) == 4
 
-    for where, url, shot in (("lab", f"{base}/lab/workspaces/reopened/tree/saved.ipynb?token={token}",
-                              "reopened_lab.png"),
-                             ("notebook 7", f"{base}/notebooks/saved.ipynb?token={token}", "reopened_notebook7.png")):
-        fresh = page.context.new_page()
-        fresh.goto(url)
-        fresh.wait_for_selector(".minitf-static svg")
-        fresh.wait_for_timeout(2000)                           # the widget manager gave up on its models
-        pictures = fresh.locator(".minitf-static svg")
-        assert pictures.count() == 4, where
-        for svg in pictures.all():
-            box = svg.bounding_box()
-            assert svg.is_visible() and box["width"] > 100 and box["height"] > 100, where
-        assert fresh.locator(".minitf-static svg.minitf-graph-svg").first.evaluate(GEOMETRY)["problems"] == []
-        fresh.locator(".minitf-static").nth(3).scroll_into_view_if_needed()
-        fresh.screenshot(path=str(ARTIFACTS / shot), full_page=False)
-        fresh.close()
-
-    # run by nbclient, which saves the widget state, exported to HTML and opened with no network
+    # run by nbclient, which saves the widget state: a notebook JupyterLab does not trust
     nb = nbformat.read(root / "saved.ipynb", as_version=4)
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
                             ).execute()
     assert nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    nbformat.write(nb, root / "executed.ipynb")
+
+    for where, url, shot in (("lab", f"{base}/lab/workspaces/reopened/tree/saved.ipynb?token={token}",
+                              "reopened_lab.png"),
+                             ("notebook 7", f"{base}/notebooks/saved.ipynb?token={token}", "reopened_notebook7.png"),
+                             ("untrusted", f"{base}/lab/workspaces/untrusted/tree/executed.ipynb?token={token}",
+                              "untrusted_lab.png")):
+        fresh = page.context.new_page()
+        fresh.goto(url)
+        fresh.wait_for_selector(".minitf-static img")
+        fresh.wait_for_timeout(2000)                           # the widget manager gave up on its models
+        _assert_pictures_shown(fresh.locator(".minitf-static img"), where)
+        fresh.locator(".minitf-static").nth(3).scroll_into_view_if_needed()
+        fresh.screenshot(path=str(ARTIFACTS / shot), full_page=False)
+        fresh.close()
+
+    # exported to HTML with that widget state, and opened with no network
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     (tmp_path / "exported.html").write_text(html)
     offline = page.context.new_page()
     offline.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     offline.goto((tmp_path / "exported.html").as_uri())
     offline.wait_for_timeout(2000)
-    pictures = offline.locator(".minitf-static svg")
-    assert pictures.count() == 4 and all(svg.is_visible() for svg in pictures.all())
-    assert offline.get_by_text("loss: 0.02 (step 49)").is_visible()         # the plot's final curve
+    _assert_pictures_shown(offline.locator(".minitf-static img"), "exported")
     offline.screenshot(path=str(ARTIFACTS / "exported_offline.png"), full_page=True)
     offline.close()
+
+
+def _assert_pictures_shown(images, where: str) -> None:
+    """The four static pictures of the notebook (3 graphs, 1 plot) show, each at its full size."""
+    assert images.count() == 4, where
+    for image in images.all():
+        natural, shown = image.evaluate("i => [i.naturalWidth, i.getBoundingClientRect().width]")
+        assert image.is_visible() and natural > 100 and shown == natural, where

@@ -6,6 +6,7 @@ the widgets answer clicks and keep up with a growing graph.
 """
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -562,8 +563,10 @@ def test_widgets_carry_a_static_copy_of_their_picture():
     widget = GraphWidget()
     bundle = widget.static_bundle()
     assert bundle["image/svg+xml"] == widget.svg
-    assert bundle["text/html"] == f'<div class="minitf-static" data-minitf-static="{widget.static_id}">{widget.svg}</div>'
-    assert widget.static_id == f"minitf-{widget.model_id}"
+    html = ET.fromstring(bundle["text/html"])
+    assert html.get("data-minitf-static") == widget.static_id == f"minitf-{widget.model_id}"
+    image = html.find("img").get("src")
+    assert base64.b64decode(image.removeprefix("data:image/svg+xml;base64,")).decode() == widget.svg
     plot = TrainingPlot()
     assert plot.static_bundle()["image/svg+xml"].startswith("<svg") and plot.kind == "plot"
 
@@ -591,7 +594,7 @@ def test_a_notebook_run_without_a_browser_keeps_the_static_pictures(tmp_path):
 
     static, live = _static_and_live(nb.cells[0].outputs)
     assert _box_ids(static["image/svg+xml"]) == ["a", "c/y", "c"]          # not `later`: made afterwards
-    assert 'class="minitf-static"' in static["text/html"] and static["image/svg+xml"] in static["text/html"]
+    assert 'class="minitf-static"' in static["text/html"] and "data:image/svg+xml;base64," in static["text/html"]
     plot, _ = _static_and_live(nb.cells[1].outputs)
     captions = [t.text for t in ET.fromstring(plot["image/svg+xml"]).iter(f"{SVG}text")]
     assert "loss: 0.03333 (step 29)" in captions                            # the final curve, not an empty chart
@@ -601,7 +604,8 @@ def test_a_notebook_run_without_a_browser_keeps_the_static_pictures(tmp_path):
     # exported to HTML with the widget state, the static pictures stay outside the widget scripts
     nbconvert = pytest.importorskip("nbconvert")
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
-    assert html.count('class="minitf-static"') == 2 and "loss: 0.03333 (step 29)" in html
+    final_curve = plot["text/html"].split("base64,")[1].split('"')[0]
+    assert html.count('class="minitf-static"') == 2 and final_curve in html
 
 
 @pytest.mark.timeout(600)

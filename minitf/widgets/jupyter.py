@@ -16,6 +16,7 @@ earlier picture.  ``live=True`` follows the graph instead, after every cell (or 
 """
 from __future__ import annotations
 
+import base64
 import time
 import weakref
 from pathlib import Path
@@ -73,17 +74,23 @@ class _SvgWidget(anywidget.AnyWidget):
         """Bring the picture up to date."""
 
     def static_bundle(self) -> dict:
-        """The static copy: SVG, the same inside HTML (marked for the live view), and a line of text."""
-        return {"text/html": f'<div class="minitf-static" data-minitf-static="{self.static_id}">{self.svg}</div>',
+        """The static copy: the SVG, and HTML showing it as an image, marked for the live view to hide.
+
+        An image, not the SVG inline: JupyterLab sanitizes the HTML of a notebook it does not
+        trust (one run elsewhere, downloaded), and keeps an image but strips inline SVG.
+        """
+        image = base64.b64encode(self.svg.encode()).decode()
+        return {"text/html": f'<div class="minitf-static" data-minitf-static="{self.static_id}">'
+                             f'<img src="data:image/svg+xml;base64,{image}" alt="{type(self).__name__}"/></div>',
                 "image/svg+xml": self.svg,
-                "text/plain": f"<{type(self).__name__}: run the notebook for the interactive picture>"}
+                "text/plain": f"{type(self).__name__} (a picture)"}
 
     def _ipython_display_(self, **kwargs) -> None:
         from IPython.display import display
 
         self.refresh()
         display(self.static_bundle(), raw=True, display_id=self.static_id)
-        display({"text/plain": repr(self),
+        display({"text/plain": "The interactive widget needs the notebook's kernel: run the cell.",
                  "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
                                                               "model_id": self.model_id}}, raw=True)
         self._shown = True
