@@ -221,11 +221,15 @@ def test_restore_into_a_variable_of_another_dtype():
 def test_restore_from_a_damaged_checkpoint_is_data_loss():
     path = save_vector()
     with open(path + checkpoint_format.DATA_SUFFIX, "r+b") as f:
-        f.seek(40)
+        f.seek(5)
         f.write(b"\xff")
-    tf.Variable([0.0, 0.0, 0.0], name="v")
-    with tf.Session() as sess, pytest.raises(tf.errors.DataLossError, match="content hash differs"):
-        tf.train.Saver().restore(sess, path)
+    v = tf.Variable([0.0, 0.0, 0.0], name="v")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.DataLossError, match=r"m\.ckpt\.data-00000-of-00001.*"
+                                                          r"checksum does not match for 'v'"):
+            tf.train.Saver().restore(sess, path)
+        np.testing.assert_array_equal(sess.run(v), [0.0, 0.0, 0.0])  # left as it was
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,11 +310,11 @@ def test_a_save_that_fails_midway_loses_nothing():
         files_before = files()
         sess.run(v.assign([5.0, 6.0]))
 
-        def savez_then_crash(f, **arrays):
-            f.write(b"PK\x03\x04 half a zip file")
+        def write_half_then_crash(f, arrays):
+            f.write(b"\x00\x00 half the data")
             raise OSError("No space left on device")
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(checkpoint_format.np, "savez", savez_then_crash)
+            patch.setattr(checkpoint_format, "write_data", write_half_then_crash)
             with pytest.raises(OSError, match="No space left on device"):
                 saver.save(sess, "model/m", global_step=2)
             with pytest.raises(OSError, match="No space left on device"):

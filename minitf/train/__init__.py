@@ -1,5 +1,8 @@
 """tf.train: optimizers that minimise a loss (notebook 05) and Saver checkpoints (notebook 07)."""
 from .checkpoint_format import checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
+from .checkpoint_utils import (  # noqa: F401
+    NewCheckpointReader, list_variables, load_checkpoint, load_variable,
+)
 from .saver import Saver, export_meta_graph, import_meta_graph  # noqa: F401
 from .learning_rate_decay import exponential_decay, piecewise_constant  # noqa: F401
 from .optimizer import (  # noqa: F401

@@ -36,8 +36,8 @@ from ..summary import protos
 from ..summary.graph_def import graph_def, import_graph_def
 from ..variables import Variable, global_variables
 from .checkpoint_format import (
-    INDEX_SUFFIX, STATE_FILENAME, CheckpointCorruptError, checkpoint_exists,
-    read_checkpoint, remove_checkpoint, update_checkpoint_state, write_checkpoint,
+    INDEX_SUFFIX, STATE_FILENAME, CheckpointReader, checkpoint_exists, open_checkpoint,
+    remove_checkpoint, update_checkpoint_state, write_checkpoint,
 )
 
 # Collections of variables: a .meta file stores them as VariableDef protos, as TF1 does.
@@ -58,7 +58,9 @@ class Saver:
     addition one every ``keep_checkpoint_every_n_hours``.
 
     ``reshape``, ``sharded``, ``name`` and ``write_version`` are accepted for TF1 code and have
-    no effect: minitf always writes one file of each kind, in its own format.
+    no effect: minitf always writes one data file, in TF1's (V2) format, which real TensorFlow
+    restores.  It restores checkpoints TensorFlow wrote, sharded ones included, and those that
+    earlier versions of minitf wrote.
     """
 
     def __init__(self, var_list: Iterable[Variable] | Mapping[str, Variable] | None = None,
@@ -162,8 +164,9 @@ class Saver:
         """Give the variables in ``sess`` the values saved under ``save_path``, by name.
 
         The variables need no initializer first.  A name missing from the checkpoint is a
-        ``NotFoundError``; another dtype or shape an ``InvalidArgumentError``; in both cases no
-        variable is changed.
+        ``NotFoundError``; another dtype or shape an ``InvalidArgumentError``; a damaged
+        checkpoint a ``DataLossError``.  Only this Saver's variables are read from the data
+        file, and all of them before any variable is changed: on an error none is.
         """
         if not self._variables:
             return
@@ -172,13 +175,11 @@ class Saver:
         save_path = os.fspath(save_path)
         if not checkpoint_exists(save_path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path}")
-        try:
-            saved = read_checkpoint(save_path)
-        except CheckpointCorruptError as error:
-            raise errors.DataLossError(None, None, str(error)) from None
-        _check_against_checkpoint(self._variables, saved)
+        reader = open_checkpoint(save_path)
+        _check_against_checkpoint(self._variables, reader)
+        values = {name: reader.read(name) for name in self._variables}
         for name, variable in self._variables.items():
-            variable.load(saved[name], sess)
+            variable.load(values[name], sess)
 
 
 def _variables_by_name(var_list: Iterable[Variable] | Mapping[str, Variable]) -> dict[str, Variable]:
@@ -208,29 +209,31 @@ def _shape_string(shape: Iterable[Any]) -> str:
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
-def _check_against_checkpoint(variables: Mapping[str, Variable], saved: Mapping[str, np.ndarray]) -> None:
-    """Raise TF1's restore error if a name is missing or a dtype or shape differs.
+def _check_against_checkpoint(variables: Mapping[str, Variable], reader: CheckpointReader) -> None:
+    """Raise TF1's restore error if a name is missing or a dtype or shape differs (from the
+    index alone: no value is read).
 
     As in TF1: missing names first (in sorted order), then all dtype mismatches, then the
     first shape mismatch; the message says that the graph and the checkpoint disagree.
     """
+    saved = set(reader.tensor_names())
     missing = sorted(name for name in variables if name not in saved)
     if missing:
         raise _restore_error(errors.NotFoundError, "a Variable name or other graph key that is missing",
                              f"Key {missing[0]} not found in checkpoint")
     wrong_dtypes = [f"tensor_name = {name}; expected dtype {_type_string(variables[name].dtype)} "
-                    f"does not equal original dtype {_type_string(dtypes.as_dtype(saved[name].dtype))}"
+                    f"does not equal original dtype {_type_string(reader.dtype(name))}"
                     for name in sorted(variables)
-                    if dtypes.as_dtype(saved[name].dtype) != variables[name].dtype.base_dtype]
+                    if reader.dtype(name) != variables[name].dtype.base_dtype]
     if wrong_dtypes:
         raise _restore_error(errors.InvalidArgumentError,
                              "a mismatch between the current graph and the graph", "\n".join(wrong_dtypes))
     for name, variable in variables.items():
-        if not variable.shape.is_compatible_with(saved[name].shape):
+        if not variable.shape.is_compatible_with(reader.shape(name)):
             raise _restore_error(
                 errors.InvalidArgumentError, "a mismatch between the current graph and the graph",
                 f"Assign requires shapes of both tensors to match. lhs shape= "
-                f"{_shape_string(variable.shape.as_list())} rhs shape= {_shape_string(saved[name].shape)}")
+                f"{_shape_string(variable.shape.as_list())} rhs shape= {_shape_string(reader.shape(name))}")
 
 
 def _restore_error(error_class: type, cause: str, original: str) -> errors.OpError:
