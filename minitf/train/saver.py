@@ -33,7 +33,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
 from ..summary import protos
-from ..summary.graph_def import graph_def, import_graph_def
+from ..summary.graph_def import graph_def, import_nodes
 from ..variables import Variable, global_variables
 from .checkpoint_format import (
     INDEX_SUFFIX, STATE_FILENAME, CheckpointReader, checkpoint_exists, open_checkpoint,
@@ -327,7 +327,7 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
     if not isinstance(meta_graph, protos.proto_module("meta_graph_pb2").MetaGraphDef):
         meta_graph = read_meta_graph_file(meta_graph_or_file)
     graph = get_default_graph()
-    import_graph_def(meta_graph.graph_def, graph, import_scope)
+    import_nodes(meta_graph.graph_def, graph, import_scope)
     imported = _import_collections(meta_graph.collection_def, graph, import_scope)
     prefix = f"{import_scope}/" if import_scope else ""
     saved_variables = {v.op.name[len(prefix):]: v for v in imported.get(GraphKeys.GLOBAL_VARIABLES, [])}

@@ -22,6 +22,9 @@ What is written (each directory also holds ``expected.npz``, the values TensorFl
 - ``sharded/``   a checkpoint in two shards (``Saver(sharded=True)`` over two CPU devices);
 - ``multiblock/`` an index larger than one table block (256 KiB), gzip-compressed;
 - ``partitioned/`` a variable saved in three slices (``fixed_size_partitioner``);
+- ``minitf/summary/tf_op_defs.json`` (not a test file: the package reads it) how TensorFlow
+                 declares each op minitf has: its attrs and their defaults, and which attr gives
+                 the dtype of each input and output;
 - ``object/``     (TensorFlow 2 only) a ``tf.train.Checkpoint`` (object-based) checkpoint.
 
 TensorFlow 2 writes only ``mlp/``, ``frozen/``, ``dtypes/`` and ``object/``: the rest would be
@@ -42,14 +45,50 @@ X_TEST = [[0.5, 0.25], [2.0, -1.0], [0.0, 3.0]]
 STRINGS = [[b"a", b""], [b"trailing nul\x00", b"\x00\xff caf\xc3\xa9"]]
 
 
+OP_DEFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "minitf",
+                       "summary", "tf_op_defs.json")
+IMPORTED_ONLY = ["Add", "Slice", "SaveV2", "RestoreV2"]  # TF ops minitf runs but never builds
+
+
 def main() -> None:
     if len(sys.argv) >= 2 and sys.argv[1] == "--inside":
         generate(sys.argv[2])
+        import tensorflow
+
+        if tensorflow.__version__.startswith("1."):  # the ops as TF1 declares them
+            write_op_defs(sys.argv[3].split(","))
         return
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     out_dir = sys.argv[2] if len(sys.argv) == 3 else os.path.dirname(os.path.abspath(__file__))
-    subprocess.run([sys.argv[1], os.path.abspath(__file__), "--inside", out_dir], check=True)
+    sys.path.insert(0, os.path.join(os.path.dirname(OP_DEFS), "..", ".."))
+    from minitf.ops.base import registered_ops
+
+    op_types = ",".join(sorted(set(registered_ops()) | set(IMPORTED_ONLY)))
+    subprocess.run([sys.argv[1], os.path.abspath(__file__), "--inside", out_dir, op_types],
+                   check=True)
+
+
+def write_op_defs(op_types: list) -> None:
+    """minitf/summary/tf_op_defs.json: how TensorFlow declares the ops minitf has (their attrs,
+    with defaults as serialized AttrValues in hex, and which attr types each input and output)."""
+    from tensorflow.python.framework import op_def_registry
+
+    registry = op_def_registry.get_registered_ops()
+    defs = {}
+    for op_type in op_types:
+        if op_type not in registry:
+            continue
+        op_def = registry[op_type]
+        args = lambda items: [[a.name, a.type_attr or a.type_list_attr, a.number_attr, a.type]
+                              for a in items]
+        defs[op_type] = {
+            "attrs": {a.name: [a.type, a.default_value.SerializeToString().hex()
+                               if a.HasField("default_value") else None] for a in op_def.attr},
+            "inputs": args(op_def.input_arg), "outputs": args(op_def.output_arg)}
+    with open(OP_DEFS, "w") as f:
+        json.dump(defs, f, indent=0, sort_keys=True)
+        f.write("\n")
 
 
 def generate(out_dir: str) -> None:
