@@ -151,13 +151,14 @@ class Saver:
     def export_meta_graph(self, filename: str | None = None,
                           collection_list: Iterable[str] | None = None,
                           graph: Graph | None = None) -> Any:
-        """The ``MetaGraphDef`` of the (default) graph with this Saver's settings; written to
-        ``filename`` if given."""
-        saver_def = protos.proto_module("saver_pb2").SaverDef(
-            max_to_keep=self._max_to_keep or 0, version=_CHECKPOINT_V2,
-            keep_checkpoint_every_n_hours=self._keep_every_seconds / 3600)
-        return export_meta_graph(filename, graph=graph, saver_def=saver_def,
-                                 collection_list=collection_list)
+        """The ``MetaGraphDef`` of the (default) graph; written to ``filename`` if given.
+
+        It has no ``SaverDef``: TF1's names the tensors of the save ops a TF1 Saver adds to the
+        graph, which minitf's Saver does not add.  Without one, ``import_meta_graph`` -- real
+        TensorFlow's and minitf's -- makes a new Saver for the graph's variables, which restores
+        the checkpoint by their names.
+        """
+        return export_meta_graph(filename, graph=graph, collection_list=collection_list)
 
     # ---- restoring --------------------------------------------------------------------------
     def restore(self, sess: Any, save_path: str | os.PathLike | None) -> None:
@@ -247,7 +248,8 @@ def _restore_error(error_class: type, cause: str, original: str) -> errors.OpErr
 # ---------------------------------------------------------------------------------------------
 
 def export_meta_graph(filename: str | os.PathLike | None = None, graph: Graph | None = None,
-                      saver_def: Any = None, collection_list: Iterable[str] | None = None) -> Any:
+                      saver_def: Any = None, collection_list: Iterable[str] | None = None,
+                      as_text: bool = False) -> Any:
     """``tf.train.export_meta_graph``: a ``MetaGraphDef`` of ``graph`` (default graph) with its
     collections (all, or those in ``collection_list``); written to ``filename`` if given."""
     graph = graph or get_default_graph()
@@ -259,9 +261,30 @@ def export_meta_graph(filename: str | os.PathLike | None = None, graph: Graph | 
     for key in keys:
         _add_collection_def(meta_graph, key, graph.get_collection(key))
     if filename is not None:
-        with open(filename, "wb") as f:
-            f.write(meta_graph.SerializeToString())
+        _write_proto(meta_graph, os.fspath(filename), as_text)
     return meta_graph
+
+
+def _write_proto(message: Any, path: str, as_text: bool) -> None:
+    from google.protobuf import text_format
+
+    data = text_format.MessageToString(message).encode("utf-8") if as_text else \
+        message.SerializeToString()
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def write_graph(graph_or_graph_def: Any, logdir: str | os.PathLike, name: str,
+                as_text: bool = True) -> str:
+    """``tf.train.write_graph``: write a graph's ``GraphDef`` to ``logdir/name`` -- as text by
+    default, as TF1 does (``as_text=False``: binary, a ``.pb``); returns the path.  Real
+    TensorFlow's ``tf.import_graph_def`` reads it."""
+    definition = (graph_def(graph_or_graph_def) if isinstance(graph_or_graph_def, Graph)
+                  else graph_or_graph_def)
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(os.fspath(logdir), name)
+    _write_proto(definition, path, as_text)
+    return path
 
 
 def _add_collection_def(meta_graph: Any, key: str, items: list) -> None:
