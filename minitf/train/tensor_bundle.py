@@ -208,7 +208,8 @@ def _string_crc(payload: bytes, count: int) -> int:
 def index_file(entries: Mapping[str, BundleEntry], num_shards: int = 1) -> bytes:
     """The ``.index`` file's bytes: the header under the empty key, then every entry."""
     items = [(b"", encode_header(num_shards))]
-    items += [(name.encode("utf-8"), encode_entry(entries[name])) for name in sorted(entries)]
+    items += [(name.encode("utf-8", "surrogateescape"), encode_entry(entries[name]))
+              for name in sorted(entries)]
     return write_table(sorted(items))
 
 
