@@ -46,14 +46,10 @@ class CheckpointReader:
 
     def debug_string(self) -> bytes:
         """One line per tensor, ``name (DT_FLOAT) [2,10]``, as TF1 prints it."""
-        lines = [f"{name} (DT_{_DT_NAMES.get(dtype.name, dtype.name.upper())}) "
+        lines = [f"{name} ({dtype.datatype_name}) "
                  f"[{','.join(str(d) for d in self._reader.shape(name))}]\n"
                  for name, dtype in self.get_variable_to_dtype_map().items()]
         return "".join(lines).encode("utf-8")
-
-
-# TensorFlow's enum names where they differ from the dtype's name (types.proto).
-_DT_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
 
 
 def NewCheckpointReader(filepattern: str | os.PathLike) -> CheckpointReader:  # noqa: N802 (TF's name)

@@ -44,8 +44,6 @@ DT_STRING = 7
 
 # Field numbers and wire types (tensor_bundle.proto, tensor_shape.proto, tensor_slice.proto).
 _VARINT, _FIXED64, _BYTES, _FIXED32 = 0, 1, 2, 5
-_DTYPES_BY_ENUM = {d.as_datatype_enum: d for d in vars(dtypes).values()
-                   if isinstance(d, dtypes.DType) and not d.is_ref_dtype}
 _FULL = -1  # a slice extent without a length covers the whole dimension
 
 
@@ -265,10 +263,14 @@ class BundleReader:
 
     def dtype(self, name: str) -> dtypes.DType:
         entry = self._entry(name)
-        if entry.dtype not in _DTYPES_BY_ENUM:
+        try:
+            dtype = dtypes.as_dtype(entry.dtype)
+        except TypeError:
+            dtype = None
+        if dtype is None or dtype.is_ref_dtype:
             raise self._corrupt(f"tensor {name!r} has the dtype number {entry.dtype}, which "
                                 f"minitf does not support")
-        return _DTYPES_BY_ENUM[entry.dtype]
+        return dtype
 
     def shape(self, name: str) -> list[int]:
         return list(self._entry(name).shape)
