@@ -1,4 +1,5 @@
 """tf.train: optimizers that minimise a loss (notebook 05) and Saver checkpoints (notebook 07)."""
+from .. import tf1_api
 from .checkpoint_format import checkpoint_exists, get_checkpoint_state, latest_checkpoint  # noqa: F401
 from .checkpoint_utils import (  # noqa: F401
     NewCheckpointReader, list_variables, load_checkpoint, load_variable,
@@ -10,3 +11,5 @@ from .optimizer import (  # noqa: F401
     AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer, Optimizer, RMSPropOptimizer,
 )
 from .training_util import create_global_step, get_global_step, get_or_create_global_step, global_step  # noqa: F401
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
