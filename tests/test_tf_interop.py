@@ -210,3 +210,19 @@ def test_tensorflow_restores_minitfs_checkpoint_and_runs_its_graphs(tmp_path):
                 text_format.Parse(data.decode(), graph_def)
             v1.import_graph_def(graph_def, name="")
             assert graph.get_tensor_by_name("output/logits:0").shape.as_list() == [None, 3]
+
+
+def test_import_graph_def_with_input_map_and_default_scope():
+    _, arrays = expected(DATA / "tf1" / "frozen")
+    x = tf.constant(arrays["x_test"], name="my_input")
+    graph_def = (DATA / "tf1" / "frozen" / "mlp_frozen.pb").read_bytes()
+    (prediction,) = tf.import_graph_def(graph_def, input_map={"X:0": x},
+                                        return_elements=["prediction:0"])
+    assert prediction.name == "import/prediction:0"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(prediction), arrays["prediction"])
+
+
+def test_a_graph_file_that_is_neither_binary_nor_text_is_data_loss():
+    with pytest.raises(tf.errors.DataLossError, match="neither a binary nor a text GraphDef"):
+        tf.import_graph_def(b"\xff\xfe not a graph")

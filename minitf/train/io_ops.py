@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
 from ..ops.base import NotDifferentiable, Op
 from ..tensor_shape import TensorShape

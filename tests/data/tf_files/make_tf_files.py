@@ -228,7 +228,7 @@ def make_dtypes(tf, np) -> None:
 def make_sharded(tf, np) -> None:
     with tf.device("/cpu:0"):
         a = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="a")
-        c = tf.Variable(b"on device zero", name="c")
+        tf.Variable(b"on device zero", name="c")
     with tf.device("/cpu:1"):
         b = tf.Variable(np.arange(4, dtype=np.int64) * -3, name="b")
     saver = tf.train.Saver(sharded=True)
