@@ -306,7 +306,7 @@ def test_deep_mnist_cnn_fits_the_notebook_and_opens_in_place(lab, page):
     tops = [widget.locator(f'[data-node="{n}"] > rect').last.bounding_box()["y"] for n in chain]
     assert tops == sorted(tops), tops                         # data flows down, layer by layer
     aside = widget.locator(".aside").bounding_box()
-    for name in ("init", "adam_optimizer", "global_step", "beta1_power", "Merge"):
+    for name in ("init", "adam_optimizer", "global_step", "cross_entropy", "Merge"):
         box = widget.locator(f'[data-node="{name}"]').bounding_box()
         assert box["x"] >= aside["x"], name                   # pulled aside, into the auxiliary column
     widget.scroll_into_view_if_needed()

@@ -10,8 +10,9 @@ into a frame showing its ops.  All the arrows between two boxes are one arrow (`
 TF1 also makes a scope for every op, named after it: ``mul/y`` is the constant made for
 ``x * 2``, ``W/read`` and ``W/Assign`` sit beside the variable ``W``.  Such a scope is drawn
 open, its ops beside the others, unless it holds more than GROUP_SIZE ops (an optimizer's
-``Adam``, a ``truncated_normal``) or scopes of its own (``GradientDescent/update_W/...``): then it
-is a group too, and its box keeps the colour of the op it is named after.
+``Adam``, a ``truncated_normal``) or scopes of its own (``GradientDescent/update_W/...``), or is
+a variable no optimizer trains (``global_step``, Adam's ``beta1_power``): then it is a group too,
+and its box keeps the colour of the op it is named after.
 
 Bookkeeping is pulled aside into a column of *auxiliary nodes*, as TensorBoard does, once a
 drawing has MIN_BOXES_FOR_ASIDE boxes or more: initializers (``init``), checkpoints (``save``),
@@ -138,14 +139,19 @@ def label_in(name: str, frame: str) -> str:
 
 
 def _groups(ops: list[Operation]) -> list[str]:
-    """The collapsible scopes: name scopes, and scopes named after an op holding many ops or scopes."""
+    """The collapsible scopes: name scopes, and scopes named after an op holding many ops or scopes,
+    or after a variable no optimizer trains (a step counter, an optimizer's slot)."""
     op_names = {op.name for op in ops}
     sizes: dict = {}
     for op in ops:
         for p in prefixes(op.name):
             sizes[p] = sizes.get(p, 0) + 1
     nested = {p for name in sizes for p in prefixes(name)}
-    return sorted(p for p, n in sizes.items() if p not in op_names or n > GROUP_SIZE or p in nested)
+    state = set()
+    if ops:
+        trained = {as_op(v).name for v in ops[0].graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)}
+        state = {op.name for op in ops if op.type == "VariableV2" and op.name not in trained}
+    return sorted(p for p, n in sizes.items() if p not in op_names or n > GROUP_SIZE or p in nested or p in state)
 
 
 class GraphView:
