@@ -7,6 +7,8 @@ the widgets answer clicks and keep up with a growing graph.
 from __future__ import annotations
 
 import base64
+import sys
+import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -597,6 +599,34 @@ def test_widgets_carry_a_static_copy_of_their_picture():
     assert base64.b64decode(image.removeprefix("data:image/svg+xml;base64,")).decode() == widget.svg
     plot = TrainingPlot()
     assert plot.static_bundle()["image/svg+xml"].startswith("<svg") and plot.kind == "plot"
+
+
+def test_display_shows_the_static_copy_then_the_view_and_updates_the_copy(monkeypatch):
+    """What IPython publishes, with a stand-in for Colab's module (ipywidgets 7 or 8 alike)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    colab = types.ModuleType("google.colab.output")
+    colab.enable_custom_widget_manager = lambda: None
+    colab._widgets = types.SimpleNamespace(_installed_url="https://colab.invalid/manager.js")
+    monkeypatch.setitem(sys.modules, "google.colab.output", colab)
+    InteractiveShell.instance()
+    try:
+        plot = TrainingPlot(interval=3600)
+        with capture_output() as captured:
+            display(plot)
+            plot.update(1, loss=0.5)
+    finally:
+        InteractiveShell.clear_instance()
+    static, view, update = captured.outputs
+    assert set(static.data) == {"text/html", "image/svg+xml", "text/plain"}
+    assert "loss: no values yet" in static.data["image/svg+xml"]
+    assert static.transient == update.transient == {"display_id": plot.static_id} and update.update
+    assert "loss: 0.5 (step 1)" in update.data["image/svg+xml"]
+    assert view.data["application/vnd.jupyter.widget-view+json"]["model_id"] == plot.model_id
+    assert view.metadata["application/vnd.jupyter.widget-view+json"]["colab"] == {
+        "custom_widget_manager": {"url": "https://colab.invalid/manager.js"}}
 
 
 NOTEBOOK = ["import minitf as tf\nfrom minitf.widgets import show_graph, TrainingPlot\n"

@@ -90,9 +90,9 @@ class _SvgWidget(anywidget.AnyWidget):
 
         self.refresh()
         display(self.static_bundle(), raw=True, display_id=self.static_id)
-        display({"text/plain": "The interactive widget needs the notebook's kernel: run the cell.",
-                 "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
-                                                              "model_id": self.model_id}}, raw=True)
+        view, metadata = self._repr_mimebundle_()       # anywidget's: on Colab, with its widget manager
+        view["text/plain"] = "The interactive widget needs the notebook's kernel: run the cell."
+        display(view, raw=True, metadata=metadata)
         self._shown = True
 
     def _update_static(self) -> None:

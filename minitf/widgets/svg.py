@@ -21,6 +21,7 @@ COLOURS = {  # kind -> (fill, border)
     "op": ("#f5eef8", "#7d3c98"),
     "scope": ("#fcf3cf", "#9a7d0a"),
 }
+CONTROL = "#b3b6b7"   # control dependencies: faint, dashed
 _ids = itertools.count()
 
 
@@ -43,8 +44,7 @@ def draw_graph(view: GraphView, lay: Layout, pruned=frozenset()) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="minitf-graph-svg" width="{width:.0f}" '
              f'height="{lay.height:.0f}" viewBox="0 0 {width:.0f} {lay.height:.0f}" '
              f'font-family="monospace" font-size="12">',
-             f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             f'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+             f'<defs>{_marker(arrow, "#555")}{_marker(arrow + "-control", CONTROL)}</defs>',
              '<rect width="100%" height="100%" fill="white"/>', legend]
     for b in lay.asides:
         parts.append(f'<g class="aside"><rect x="{b.x - 8:.1f}" y="{b.y:.1f}" width="{b.w + 16:.1f}" '
@@ -71,6 +71,11 @@ def draw_graph(view: GraphView, lay: Layout, pruned=frozenset()) -> str:
         parts.append(_node(node, lay.nodes[node.id], node.id in pruned))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _marker(name: str, colour: str) -> str:
+    return (f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+            f'orient="auto"><path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>')
 
 
 def _legend() -> tuple[str, float]:
@@ -115,13 +120,14 @@ def _smooth(points: list) -> str:
 
 
 def _edge(edge, points: list, arrow: str, pruned: bool) -> str:
-    look = ' stroke="#b3b6b7" stroke-dasharray="4 3"' if edge.control else ' stroke="#555"'
+    look = f' stroke="{CONTROL}" stroke-dasharray="4 3"' if edge.control else ' stroke="#555"'
+    head = f"{arrow}-control" if edge.control else arrow
     dim = ' opacity="0.3"' if pruned else ""
     what = ", ".join(t.name for t in edge.tensors) + f": {edge.label}" if edge.tensors else "control dependency"
     return (f'<g class="edge {"control" if edge.control else ""} {"pruned" if pruned else ""}" '
             f'data-source={quoteattr(edge.source)} data-target={quoteattr(edge.target)}{dim}>'
             f'<title>{escape(what)}</title>'
-            f'<path d="{_smooth(points)}" fill="none"{look} stroke-width="1.2" marker-end="url(#{arrow})"/></g>')
+            f'<path d="{_smooth(points)}" fill="none"{look} stroke-width="1.2" marker-end="url(#{head})"/></g>')
 
 
 # ---- training plot ----------------------------------------------------------------------------
