@@ -23,8 +23,8 @@ pytest.importorskip("anywidget", reason="the widgets need the kernel extras: pip
 from minitf.widgets import GraphWidget, RunStepper, TrainingPlot, graph_svg, show_graph  # noqa: E402
 from minitf.widgets.graph_view import GROUP_SIZE, MIN_BOXES_FOR_ASIDE, GraphView, tensor_text  # noqa: E402
 from minitf.widgets.layout import Box, layout  # noqa: E402
-from minitf.widgets.svg import draw_graph  # noqa: E402
 from minitf.widgets.run_trace import current_value, trace_run  # noqa: E402
+from minitf.widgets.svg import draw_graph  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 

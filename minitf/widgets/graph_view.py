@@ -191,7 +191,7 @@ class GraphView:
                 if len(boxes) > 1 and all(self.is_aside(b, self.frame_of(b)) for b in boxes)}
 
     @classmethod
-    def of(cls, graph_or_tensor=None, expanded=()) -> "GraphView":
+    def of(cls, graph_or_tensor=None, expanded=()) -> GraphView:
         """The view of a graph (the default graph for None), a tensor or a list of tensors."""
         _, ops, roots = ops_to_show(graph_or_tensor)
         return cls(ops, expanded, roots)
@@ -272,7 +272,7 @@ class GraphView:
 def common_frame(view: GraphView, a: str, b: str) -> str:
     """The innermost frame holding both boxes ('' at the top level)."""
     frames_a = [p for p in view.chain(a) if p in view.frames]
-    frames_b = set(p for p in view.chain(b) if p in view.frames)
+    frames_b = {p for p in view.chain(b) if p in view.frames}
     inside = [p for p in frames_a if p in frames_b]
     return inside[-1] if inside else ""
 

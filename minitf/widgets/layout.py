@@ -58,7 +58,7 @@ class Box:
     def center(self) -> tuple[float, float]:
         return self.x + self.w / 2, self.y + self.h / 2
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.x + dx, self.y + dy, self.w, self.h)
 
 
@@ -85,7 +85,7 @@ class Layout:
     segments: dict = field(default_factory=dict)  # (source, target, frame) -> points, while placing
     ports: dict = field(default_factory=dict)     # ("in" | "out", box outside) -> (x, y), of a frame
 
-    def moved(self, dx: float, dy: float) -> "Layout":
+    def moved(self, dx: float, dy: float) -> Layout:
         def pts(points):
             return [(x + dx, y + dy) for x, y in points]
 
@@ -186,22 +186,24 @@ def _place(view: GraphView, frame: str) -> Layout:
     for key in links.ports:          # on this frame's edges: inputs at the top, outputs at the bottom
         out.ports[key] = (centres[key][0], 0.0 if key[0] == "in" else out.height)
     for (source, target), path in uses.items():
-        down = centres[path[-1]][1] >= centres[path[0]][1]
-
-        def through(point):       # straight down (or up) across a layer: boxes never sit on the line
-            x, y = point
-            ends = [(x, y - bands[point]), (x, y + bands[point])]
-            return ends if down else ends[::-1]
-
-        middle = []
-        for i, (u, v) in enumerate(zip(path, path[1:])):
-            if i:
-                middle += through(centres[u])
-            middle += [p for bend in bends.get((u, v), []) for p in through(bend)]
+        middle = _middle(path, centres, bends, bands)
         start = _end(path[0], ("out", target), middle[0] if middle else centres[path[-1]], out, inner_ports)
         end = _end(path[-1], ("in", source), middle[-1] if middle else start, out, inner_ports)
         out.segments[(source, target, frame)] = [start, *middle, end]
     return out
+
+
+def _middle(path: list, centres: dict, bends: dict, bands: dict) -> list:
+    """The points of an arrow between its ends: through its label and bends, each layer crossed
+    straight down (or up), so that no box of the layer sits on the line."""
+    down = centres[path[-1]][1] >= centres[path[0]][1]
+    points = []
+    for i, (u, v) in enumerate(zip(path, path[1:])):
+        crossed = ([centres[u]] if i else []) + bends.get((u, v), [])
+        for x, y in crossed:
+            ends = [(x, y - bands[(x, y)]), (x, y + bands[(x, y)])]
+            points += ends if down else ends[::-1]
+    return points
 
 
 def _end(vertex, port: tuple, toward: tuple, out: Layout, inner_ports: dict) -> tuple:
