@@ -15,9 +15,11 @@ Python, on PyPI) computes it.  We only prepare what it lays out, as dagre does f
   keeps the order of everything around it: only distances grow.
 - the items put aside (``GraphView.aside``) are stacked in a column to the right.
 
-Why in Python and not in the browser (dagre, elkjs)?  One layout then serves both pictures --
-the interactive widget and the static SVG shown where no JavaScript runs (exported HTML, GitHub)
--- and tests check it without a browser.
+Why grandalf?  The layout must be made in Python: one layout then serves both pictures -- the
+interactive widget and the static SVG shown where no JavaScript runs (a saved notebook, exported
+HTML, GitHub) -- and tests check it without a browser.  dagre and elkjs run only in JavaScript;
+Graphviz's ``dot`` is a program that pip cannot install, so it is missing on many students'
+machines.  grandalf installs anywhere pip does, Colab included.
 """
 from __future__ import annotations
 
