@@ -30,8 +30,6 @@ from . import protos
 
 OUTPUT_SHAPES = "_output_shapes"
 
-_DTYPES_BY_ENUM = {d.as_datatype_enum: d for d in vars(dtypes).values() if isinstance(d, dtypes.DType)}
-
 
 # ---------------------------------------------------------------------------------------------
 # minitf graph -> GraphDef
@@ -104,7 +102,7 @@ def attr_python(attr: Any) -> Any:
 
 def _field_python(kind: str, value: Any) -> Any:
     if kind == "type":
-        return _DTYPES_BY_ENUM[value]
+        return dtypes.as_dtype(value)
     if kind == "shape":
         return TensorShape(None if value.unknown_rank else
                            [None if d.size == -1 else d.size for d in value.dim])
