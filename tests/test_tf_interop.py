@@ -226,3 +226,21 @@ def test_import_graph_def_with_input_map_and_default_scope():
 def test_a_graph_file_that_is_neither_binary_nor_text_is_data_loss():
     with pytest.raises(tf.errors.DataLossError, match="neither a binary nor a text GraphDef"):
         tf.import_graph_def(b"\xff\xfe not a graph")
+
+
+def test_tensorflows_sharded_saver_ops_save_and_restore_in_minitf(tmp_path):
+    """The save/ subgraph of TF1's Saver(sharded=True) -- StringJoin, ShardedFilename, a SaveV2
+    per device, MergeV2Checkpoints -- and its restore_all, run by the names its SaverDef gives."""
+    directory = DATA / "tf1" / "sharded"
+    saver = tf.train.import_meta_graph(str(directory / "model.ckpt.meta"))
+    b = {v.op.name: v for v in tf.global_variables()}["b"]
+    prefix = str(tmp_path / "again.ckpt")
+    with tf.Session() as sess:
+        saver.restore(sess, str(directory / "model.ckpt"))
+        sess.run("save/Identity:0", {"save/Const:0": prefix})
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "again.ckpt.data-00000-of-00001", "again.ckpt.index"]   # the shards are merged
+        sess.run(b.assign(np.zeros(4, np.int64)))
+        sess.run("save/restore_all", {"save/Const:0": prefix})
+        assert sess.run("c:0") == b"on device zero"
+        np.testing.assert_array_equal(sess.run(b), np.arange(4) * -3)
