@@ -26,8 +26,8 @@ c.CourseDirectory.course_id = "minitf-course"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
-# A cell that runs longer than this many seconds is stopped (interrupted, then killed) and its
-# question scores 0; grading goes on with the next question. The longest legitimate cell is the
+# A cell that runs longer than this many seconds is stopped (its sandbox killed) and its question
+# scores 0; grading goes on with the next question, in a new sandbox. The longest legitimate cell is the
 # MNIST training of exercises 07 on the full data set.
 c.Execute.timeout = 600
 c.SandboxedExecute.test_timeout = 300   # one test cell, the student's code it calls included

@@ -12,10 +12,10 @@ formgrader, feedback, the gradebook) is unchanged. For one notebook, :class:`San
   (:mod:`~minitf.grading.judge`), which asks the kernel for the answers it needs as data and
   says whether the tests pass; the cell's outputs are written from that verdict, so nbgrader
   scores it as usual (an error output: no points);
-* contains every failure to its question: a cell that runs past ``timeout`` is interrupted,
-  and killed ``interrupt_grace`` seconds later if it does not stop; a kernel that dies (killed,
-  ``sys.exit``, ``os._exit``, out of memory, too many processes) is restarted and the cells that
-  had run without error are run again; the cell gets an error output and grading goes on;
+* contains every failure to its question: a cell that runs past ``timeout`` has its sandbox
+  killed (everything in it: no interrupt to swallow, no process left behind); a kernel that dies
+  (``os._exit``, a crash, killed) is restarted the same way: a new sandbox, in which the cells that
+  had run without error are run again; the question scores 0 and grading goes on;
 * withholds the points of test cells where the submission tampered with the machinery
   (:mod:`~minitf.grading.evidence`) and flags them for the instructor's review.
 """
@@ -78,19 +78,20 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.sockets = sockets
         self.files = files
         self.log_file = log_file
+        self.uid = sandbox.fresh_uid()
 
     @property
     def kernel_spec(self) -> KernelSpec:
         program = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                    f"--IPKernelApp.extensions={AGENT}"]
-        return KernelSpec(argv=self.sandbox.command(program, files=self.files, sockets=self.sockets),
+        return KernelSpec(argv=self.sandbox.command(program, files=self.files, sockets=self.sockets, uid=self.uid),
                           display_name="Python 3 (sandbox)", language="python", interrupt_mode="message")
 
     def write_connection_file(self, **kwargs: Any) -> None:
         super().write_connection_file(**kwargs)
-        if os.geteuid() == 0:   # the sandboxed kernel runs as Sandbox.user and must read it
+        if os.geteuid() == 0:   # the sandboxed kernel runs as self.uid and must read it
             for path in (self.sockets, self.connection_file):
-                os.chown(path, self.sandbox.user, self.sandbox.user)
+                os.chown(path, self.uid, self.uid)
 
     async def start_kernel(self, **kwargs: Any) -> None:   # type: ignore[override]
         self._log = open(self.log_file, "ab")   # the kernel's own messages, for the instructor
@@ -166,8 +167,9 @@ class SandboxedExecute(Execute):
     and every failure contained to its question (see the module's docstring)."""
 
     test_timeout = Integer(300, help="Seconds one test cell may take, student code it calls included.").tag(config=True)
-    interrupt_grace = Integer(5, help="Seconds an interrupted cell has to stop before its kernel is killed.").tag(config=True)
     max_output = Integer(1 << 20, help="Bytes of output one cell keeps; the rest is dropped.").tag(config=True)
+    max_restarts = Integer(5, help="Kernel restarts a notebook may cause; after that its remaining "
+                                   "questions score 0 (a notebook that hangs at every turn is not graded for hours).").tag(config=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
@@ -199,6 +201,8 @@ class SandboxedExecute(Execute):
         self._tests = self._test_cells(nb, resources)
         self._ran: list[int] = []                # cells that ran without error, to replay after a restart
         self._stopped: str | None = None         # why a cell of the current question did not finish
+        self._restarts = 0
+        self._broken: str | None = None          # why the rest of the notebook cannot run
         student = [c.source if c.cell_type == "code" and (is_solution(c) or not _is_nbgrader(c)) else ""
                    for c in nb.cells]
         self._findings = scan(student)
@@ -233,18 +237,26 @@ class SandboxedExecute(Execute):
         name = cell.metadata.get("nbgrader", {}).get("grade_id")
         if is_grade(cell) and not is_solution(cell) and name in self._tests:
             run_sync(self._judge_cell)(cell, name, index)
+        elif self._broken:
+            cell.outputs = [_error("CellStopped", f"Not run: {self._broken}.")]
         else:
             run_sync(self._run_cell)(cell, index)
         return cell, self.resources
 
     async def _run_cell(self, cell: NotebookNode, index: int) -> None:
-        """Run a cell of the notebook; if it does not finish, or kills its kernel, the question it
-        belongs to (the next test cell) scores 0, and the kernel is restarted if it has to be."""
+        """Run a cell of the notebook; if it does not finish in time, or kills its kernel, the
+        question it belongs to (the next test cell) scores 0, in a new sandbox."""
         task = asyncio.ensure_future(self.async_execute_cell(cell, index, store_history=True))
+        done, _ = await asyncio.wait({task}, timeout=self.timeout)
         try:
-            stopped = await self._watch(task, self.timeout)
+            if not done:
+                await self._kill(task)
+                stopped = f"ran past its time limit of {self.timeout:g} s and was stopped"
+            else:
+                task.result()
+                stopped = None
         except DeadKernelError:
-            stopped = "killed its kernel (a crash, sys.exit or os._exit, all memory used, or too many processes)"
+            stopped = "killed its kernel (os._exit, a crash, or a signal)"
         if stopped is None:
             if not any(o.output_type == "error" for o in cell.outputs):
                 self._ran.append(index)
@@ -252,44 +264,39 @@ class SandboxedExecute(Execute):
         self.log.warning("Cell %d %s", index, stopped)
         cell.outputs.append(_error("CellStopped", f"This cell {stopped}."))
         self._stopped = f"cell {index + 1} of this question {stopped}"
-        if not await self.km.is_alive():
-            await self._restart(index)
+        await self._restart(index)
 
-    async def _watch(self, task: asyncio.Future, seconds: float | None) -> str | None:
-        """Wait for ``task``: None if it finished in ``seconds``, else why it had to be stopped."""
-        done, _ = await asyncio.wait({task}, timeout=seconds)
-        if done:
-            task.result()
-            return None
-        return f"ran past its time limit of {seconds:g} s and {await self._stop(task)}"
-
-    async def _stop(self, task: asyncio.Future) -> str:
-        """Interrupt the kernel running ``task``; kill it if it does not stop within ``interrupt_grace``."""
-        await self.km.interrupt_kernel()
-        done, _ = await asyncio.wait({task}, timeout=self.interrupt_grace)
-        if not done:
-            await self.km.provisioner.kill()
+    async def _kill(self, task: asyncio.Future) -> None:
+        """Kill the sandbox of the kernel that runs ``task`` (all its processes), and let ``task`` end."""
+        await self.km.provisioner.kill()
         try:
             await task
         except (DeadKernelError, KernelStopped, asyncio.CancelledError):
             pass
-        return "was interrupted" if done else "did not stop when interrupted, so its kernel was killed"
 
     async def _restart(self, index: int) -> None:
         """A new kernel in a new sandbox, with the cells before ``index`` that had run without
-        error run again (without their outputs), so the questions after this one are graded."""
-        await self.km.restart_kernel(now=True)
-        self.kc.stop_channels()
-        await self.async_start_new_kernel_client()
+        error run again (without their outputs), so the questions after this one are graded.
+        After ``max_restarts``, or if no kernel will start, the rest of the notebook is not run."""
+        self._restarts += 1
+        if self._restarts > self.max_restarts:
+            self._broken = f"the notebook's kernel had to be restarted more than {self.max_restarts} times"
+            return
+        try:
+            await self.km.restart_kernel(now=True)
+            self.kc.stop_channels()
+            await self.async_start_new_kernel_client()
+        except Exception as error:  # noqa: BLE001 - whatever it is, this notebook can go no further
+            self._broken = f"the notebook's kernel could not be restarted ({type(error).__name__}: {error})"
+            return
         for earlier in [i for i in self._ran if i < index]:
-            source = self.nb.cells[earlier].source
             try:
-                await asyncio.wait_for(self._kernel_run(source, collect=False), self.timeout)
+                await asyncio.wait_for(self._kernel_run(self.nb.cells[earlier].source, collect=False), self.timeout)
             except (asyncio.TimeoutError, KernelStopped):
-                self.log.warning("Replaying cell %d failed; the kernel is restarted without it", earlier)
-                await self.km.restart_kernel(now=True)
-                self.kc.stop_channels()
-                await self.async_start_new_kernel_client()
+                self.log.warning("Replaying cell %d failed; restarting without it", earlier)
+                self._ran.remove(earlier)
+                await self._restart(index)
+                return
 
     async def _kernel_run(self, code: str, collect: bool) -> str | None:
         """Run ``code`` in the kernel without history or outputs; returns the grading agent's
@@ -312,7 +319,7 @@ class SandboxedExecute(Execute):
                 break
         while True:   # the execute reply, so the shell channel stays in step
             try:
-                reply = await self.kc.get_shell_msg(timeout=self.interrupt_grace + 5)
+                reply = await self.kc.get_shell_msg(timeout=10)
             except Empty:
                 break
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -326,8 +333,9 @@ class SandboxedExecute(Execute):
         question = f"{name}#{next(self._questions)}"
         deadline = time.monotonic() + self.test_timeout
         verdict: dict | None = None
-        if self._stopped:
-            verdict = {"passed": False, "error": {"ename": "CellStopped", "evalue": f"No points: {self._stopped}."}}
+        if self._stopped or self._broken:
+            reason = self._stopped or self._broken
+            verdict = {"passed": False, "error": {"ename": "CellStopped", "evalue": f"No points: {reason}."}}
             self._stopped = None
         try:
             if verdict is None:
@@ -364,7 +372,8 @@ class SandboxedExecute(Execute):
     async def _relay(self, ask: dict, index: int, deadline: float) -> dict | None:
         """Send one request of the judge to the kernel; its answer, or why the kernel could not
         give one. If the judge sends something before the kernel answers (a time limit of the
-        check stopped the test), the kernel is stopped and that message is kept for the judge loop."""
+        check stopped the test), the kernel is killed and restarted, and that message is kept for
+        the judge loop."""
         code = f"__import__({AGENT!r}, fromlist=['serve']).serve({ask.get('text', '')!r})"
         call = asyncio.ensure_future(self._kernel_run(code, collect=True))
         judge_spoke = self._judge.next_message()
@@ -377,17 +386,16 @@ class SandboxedExecute(Execute):
                 answer = call.result()
             except KernelStopped as died:
                 await self._restart(index)
-                return {"type": "reply", "seq": ask.get("seq"), "stopped": f"{died} (it was restarted)"}
+                return {"type": "reply", "seq": ask.get("seq"), "stopped": str(died)}
             if answer is None:
                 return {"type": "reply", "seq": ask.get("seq"), "stopped": "the notebook's kernel gave no answer"}
             return {"type": "reply", "seq": ask.get("seq"), "text": answer}
-        stopped = await self._stop(call)
-        if not await self.km.is_alive():
-            await self._restart(index)
+        await self._kill(call)
+        await self._restart(index)
         if judge_spoke in done:
             return None
         return {"type": "reply", "seq": ask.get("seq"), "stopped": f"the student's code ran past {timeout:.0f} s "
-                                                                    f"and {stopped}"}
+                                                                    "and was stopped"}
 
     def _verdict_outputs(self, cell: NotebookNode, name: str, index: int, verdict: dict) -> list:
         outputs = []
@@ -412,9 +420,9 @@ class SandboxedExecute(Execute):
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
         """nbclient's output handling, with the output a cell keeps capped at ``max_output`` bytes."""
         if sum(len(json.dumps(o)) for o in outs) > self.max_output:
-            notice = f"\n[the rest of this cell's output was dropped: it kept the first {self.max_output} bytes]\n"
-            if not outs or outs[-1].get("text") != notice:
-                outs.append(new_output("stream", name="stdout", text=notice))
+            notice = f"[the rest of this cell's output was dropped: it kept the first {self.max_output} bytes]\n"
+            if not outs or outs[-1].get("text") != notice:   # on stderr: a stream of its own, kept whole
+                outs.append(new_output("stream", name="stderr", text=notice))
             return None
         return super().output(outs, msg, display_id, cell_index)
 

@@ -91,7 +91,10 @@ class Student:
 
     def default_graph(self) -> _Graph:
         """The notebook's default graph (a copy, shared with the kernel)."""
-        return self._request({"op": "default_graph"})["value"]
+        graph = self._request({"op": "default_graph"}).get("value")
+        if not isinstance(graph, _Graph):
+            raise NotAnswered("the notebook's kernel did not send its default graph: its answers cannot be read")
+        return graph
 
     def _call(self, ref: str, name: str, args: tuple, kwargs: dict) -> Any:
         request = {"op": "call", "ref": ref, "args": self._codec.encode(list(args)),

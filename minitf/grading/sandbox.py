@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,9 @@ class Sandbox(LoggingConfigurable):
     cpu_seconds = Integer(3600, help="CPU time of one kernel or judge, in seconds, all cells together.").tag(config=True)
     processes = Integer(256, help="Processes and threads the sandbox user may have.").tag(config=True)
     disk_mb = Integer(512, help="Size of each writable folder, and of any file written, in MiB.").tag(config=True)
-    user = Integer(65534, help="The user id sandboxed code runs as when grading as root (nobody).").tag(config=True)
+    first_uid = Integer(200000, help="Grading as root, each sandbox runs as its own user id, drawn from "
+                                     "first_uid ... first_uid + uid_count - 1 (ids with no account).").tag(config=True)
+    uid_count = Integer(100000, help="How many user ids sandboxes are drawn from.").tag(config=True)
     data_dirs = List(Unicode(), help="Folders bound read-only into every sandbox, at the same path "
                                      "(the folder named by each variable of `env` that names a folder is added).").tag(config=True)
     env = List(Unicode(), ["MNIST_DIR", "LANG", "LC_ALL", "TZ"],
@@ -58,11 +61,17 @@ class Sandbox(LoggingConfigurable):
                                                 "they are installed.").tag(config=True)
     extra_binds = Dict(help="More read-only binds, {path outside: path inside}.").tag(config=True)
 
-    def command(self, program: list[str], *, files: str | None = None, sockets: str | None = None) -> list[str]:
+    def fresh_uid(self) -> int:
+        """A user id for one sandbox: its own processes, its own process limit, no one else's files."""
+        return self.first_uid + secrets.randbelow(self.uid_count)
+
+    def command(self, program: list[str], *, files: str | None = None, sockets: str | None = None,
+                uid: int | None = None) -> list[str]:
         """The command line that runs ``program`` in a new sandbox.
 
         ``files``: a folder whose contents are copied into the working folder; ``sockets``: a
-        folder bound writable at the same path (the kernel's connection file and sockets).
+        folder bound writable at the same path (the kernel's connection file and sockets);
+        ``uid``: the user the sandbox runs as when grading as root (default: a fresh one).
         """
         bwrap = require_bwrap(self.bwrap)
         root = os.geteuid() == 0
@@ -105,7 +114,8 @@ class Sandbox(LoggingConfigurable):
         if files:
             launch += ["--files", "/run/files"]
         if root:
-            launch += ["--uid", str(self.user), "--gid", str(self.user)]
+            uid = self.fresh_uid() if uid is None else uid
+            launch += ["--uid", str(uid), "--gid", str(uid)]
             if sockets:
                 launch += ["--writable", sockets]
         return args + ["--", *launch, "--", *program]
