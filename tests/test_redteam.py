@@ -19,10 +19,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook, MissingEntry
 
-from test_nbgrader import (ASSIGNMENTS, SOLUTION_REGION, Course, grade_id, leaked, make_course, nbgrader,
-                           needs_sandbox, read, secret_lines, submit)
+pytest.importorskip("nbgrader")
+from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
+from test_nbgrader import (ASSIGNMENTS, SOLUTION_REGION, Course, grade_id, leaked, make_course,  # noqa: E402
+                           nbgrader, needs_sandbox, read, secret_lines, submit)
 
 pytestmark = pytest.mark.slow
 
