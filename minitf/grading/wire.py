@@ -101,6 +101,7 @@ class Link:
         self._graphs: dict[str, Graph] = {}
         self._ids: dict[int, str] = {}                 # id(graph) -> its pair id
         self._synced: dict[str, tuple | None] = {}    # (ops, collection items, seed) the other side has
+        self._glance: dict[str, tuple] = {}           # what the graph looked like at the last sync
 
     def graph_id(self, graph: Graph) -> str:
         gid = self._ids.get(id(graph))
@@ -121,6 +122,9 @@ class Link:
         """The operations and collection items of every shared graph that the other side lacks."""
         out = {}
         for gid, graph in self._graphs.items():
+            if self._synced[gid] is not None and self._glance.get(gid) == _glance(graph):
+                continue   # nothing added since the last sync: no need to write the graph down
+            self._glance[gid] = _glance(graph)
             meta = export_meta_graph(graph=graph)
             ops = len(meta.graph_def.node)
             items = {key: _collection_length(meta.collection_def[key]) for key in meta.collection_def}
@@ -168,6 +172,13 @@ class Link:
             if delta.get("ops") != len(graph.get_operations()) or not isinstance(delta.get("items"), dict):
                 raise WireError(f"graph {gid!r} does not have the operations its delta announced")
             self._synced[gid] = (delta["ops"], delta["items"], graph.seed)
+            self._glance[gid] = _glance(graph)
+
+
+def _glance(graph: Graph) -> tuple:
+    """A cheap summary that changes whenever a graph gains ops, collection items or a seed."""
+    return (len(graph.get_operations()), graph.seed,
+            tuple((key, len(graph.get_collection(key))) for key in sorted(graph.get_all_collection_keys())))
 
 
 def _collection_length(collection: Any) -> int:
