@@ -46,7 +46,7 @@ SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 # One wrong but running answer per notebook: (answer cell, question that must lose its points, new source).
-# 04's passes the visible check (which feeds both inputs the same data) and is caught only by the hidden tests.
+# 05's passes the visible check (it types in the check's line) and is caught only by the hidden tests.
 WRONG = {
     "01_tensors": ("q1_answer", "q1", "zeros_3d = tf.zeros([3, 3, 3])\nseq = tf.constant([6, 9, 12])\n"
                                       "nines = tf.fill([2, 3], 9)\n"),
@@ -57,8 +57,10 @@ WRONG = {
                                         "    with tf.variable_scope('model'):\n        out1 = dense_relu(x1, 10, 10)\n"
                                         "    with tf.variable_scope('model', reuse=tf.AUTO_REUSE):\n"
                                         "        out2 = dense_relu(x1, 10, 10)\n    return out1, out2\n"),
-    "05_regression": ("q1_answer", "q1", "def mse(hypothesis, Y):\n"
-                                         "    return tf.reduce_sum(tf.square(hypothesis - Y)) / 3\n"),
+    "05_regression": ("q3_answer", "q3", "def fit_line(x_data, y_data, steps, learning_rate):\n"
+                                         "    W = tf.Variable(0.0)\n"
+                                         "    tf.train.GradientDescentOptimizer(learning_rate).minimize(tf.square(W))\n"
+                                         "    return -1.0, 2.0  # the line of the visible check, typed in\n"),
     "06_classification": ("q1_answer", "q1", "def to_one_hot(labels):\n"
                                              "    return tf.one_hot(labels, depth=3, dtype=tf.int32)\n"),
     "07_mnist": ("q2_answer", "q2", "def loss_fn(logits, labels):\n    probabilities = tf.nn.softmax(logits)\n"
@@ -93,7 +95,9 @@ def nbgrader(course: Path, *args: str) -> str:
     env = dict(os.environ, MNIST_DIR=str(REPO / "tests" / "data" / "mnist_small"))
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                           capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stderr[-5000:]}"
+    first_error = max(0, done.stderr.find("Traceback") - 500)
+    assert done.returncode == 0, (f"nbgrader {' '.join(args)} failed:\n{done.stderr[first_error:first_error + 6000]}"
+                                  f"\n...\n{done.stderr[-3000:]}")
     return done.stderr
 
 
@@ -263,9 +267,9 @@ def test_feedback_exists_for_every_notebook_and_hides_the_hidden_tests(course):
 
 
 def test_feedback_still_says_why_a_hidden_test_failed(course):
-    text = html.unescape(course.feedback("wrong", "04_variables").read_text())
-    assert "✔ 04.q4 passed." in text and "Score: 0.0 / 2.0" in text
-    assert "AssertionError: out2 should use the same weight and bias as out1" in text
+    text = html.unescape(course.feedback("wrong", "05_regression").read_text())
+    assert "✔ 05.q3 passed." in text and "Score: 0.0 / 3.0" in text
+    assert "AssertionError: fit_line should find the line y = 2x - 1" in text
 
 
 def test_without_the_config_nbgrader_feedback_would_leak_the_hidden_tests(course):

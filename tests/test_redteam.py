@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from test_nbgrader import (ASSIGNMENTS, SOLUTION_REGION, Course, grade_id, leaked, make_course,  # noqa: E402
@@ -281,6 +282,42 @@ def test_an_endless_loop_in_a_function_the_test_calls_costs_only_its_question(co
 
 def test_a_fork_storm_is_bounded_and_costs_only_its_question(course):
     expect_scores(course, "b_fork", "03_sessions", lost={"q3"})
+
+
+def hand_in_edited(course: Course, student: str, edit) -> None:
+    """Hand in the solved 01_tensors after ``edit(cells)`` changed its cells in place."""
+    path = submit(course.root, student, "01_tensors")
+    notebook = read(path)
+    edit(notebook.cells)
+    nbformat.write(notebook, path)
+
+
+def test_a_deleted_or_rewritten_test_cell_is_put_back_from_the_gradebook(course):
+    def edit(cells):
+        cells.remove(next(c for c in cells if grade_id(c) == "q1"))
+        rewritten = next(c for c in cells if grade_id(c) == "q2")
+        rewritten.metadata.nbgrader["points"] = 100
+        rewritten.source = "print('all good')"
+
+    hand_in_edited(course, "c_metadata", edit)
+    nbgrader(course.root, "autograde", "01_tensors", "--student=c_metadata")
+    expect_scores(course, "c_metadata", "01_tensors", lost=set())
+    assert course.scores("01_tensors", "c_metadata")["q2"] == (1.0, 1.0)
+
+
+def test_a_forged_test_cell_gets_the_notebook_refused_and_nothing_else(course):
+    def edit(cells):
+        forged = nbformat.v4.new_code_cell("print('pass')")
+        forged.metadata["nbgrader"] = {"grade": True, "grade_id": "q9", "locked": True, "points": 100,
+                                       "schema_version": 3, "solution": False, "task": False}
+        cells.append(forged)
+
+    hand_in_edited(course, "c_forged", edit)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "01_tensors", "--student=c_forged"],
+                          cwd=course.root, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0 and "Cell 'q9' does not exist in the database" in done.stderr
+    assert total(course, "c_forged", "01_tensors") == 0
+    expect_scores(course, "z_honest", "01_tensors", lost=set())
 
 
 def test_without_bubblewrap_autograde_refuses_to_run_student_code(course):

@@ -268,7 +268,10 @@ class SandboxedExecute(Execute):
 
     async def _kill(self, task: asyncio.Future) -> None:
         """Kill the sandbox of the kernel that runs ``task`` (all its processes), and let ``task`` end."""
-        await self.km.provisioner.kill()
+        try:
+            await self.km.provisioner.kill()
+        except (AttributeError, ProcessLookupError, OSError):   # already gone
+            pass
         try:
             await task
         except (DeadKernelError, KernelStopped, asyncio.CancelledError):
