@@ -46,7 +46,7 @@ SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 # One wrong but running answer per notebook: (answer cell, question that must lose its points, new source).
-# 05's passes the visible check (it types in the check's line) and is caught only by the hidden tests.
+# 05's passes the visible check (it types in the check's answers) and is caught only by the hidden tests.
 WRONG = {
     "01_tensors": ("q1_answer", "q1", "zeros_3d = tf.zeros([3, 3, 3])\nseq = tf.constant([6, 9, 12])\n"
                                       "nines = tf.fill([2, 3], 9)\n"),
@@ -60,7 +60,8 @@ WRONG = {
     "05_regression": ("q3_answer", "q3", "def fit_line(x_data, y_data, steps, learning_rate):\n"
                                          "    W = tf.Variable(0.0)\n"
                                          "    tf.train.GradientDescentOptimizer(learning_rate).minimize(tf.square(W))\n"
-                                         "    return -1.0, 2.0  # the line of the visible check, typed in\n"),
+                                         "    # the lines of the visible check, typed in\n"
+                                         "    return (1.0, 0.0) if len(x_data) == 3 else (-1.0, 2.0)\n"),
     "06_classification": ("q1_answer", "q1", "def to_one_hot(labels):\n"
                                              "    return tf.one_hot(labels, depth=3, dtype=tf.int32)\n"),
     "07_mnist": ("q2_answer", "q2", "def loss_fn(logits, labels):\n    probabilities = tf.nn.softmax(logits)\n"
@@ -186,6 +187,7 @@ def test_every_test_cell_is_a_check_and_a_hidden_test():
                            for node in tree.body), where
 
 
+@pytest.mark.slow
 def test_committed_student_versions_are_regenerated_from_the_solutions(course):
     generated = sorted(p.name for p in (course.root / "exercises").iterdir())
     committed = sorted(p.name for p in (REPO / "exercises").iterdir() if p.is_dir())
@@ -198,12 +200,14 @@ def test_committed_student_versions_are_regenerated_from_the_solutions(course):
             f"`nbgrader generate_assignment \"*\" --force --no-db`")
 
 
+@pytest.mark.slow
 def test_solutions_score_full_marks(course):
     for assignment in ASSIGNMENTS:
         scores = course.scores(assignment, "solver")
         assert scores and all(score == maximum for score, maximum in scores.values()), (assignment, scores)
 
 
+@pytest.mark.slow
 def test_untouched_student_versions_score_zero(course):
     for assignment in ASSIGNMENTS:
         scores = course.scores(assignment, "blank")
@@ -217,10 +221,12 @@ def expect_only_lost(course: Course, student: str, changes: dict) -> None:
             assert score == (0 if question == lost else maximum), (assignment, student, question, scores)
 
 
+@pytest.mark.slow
 def test_one_wrong_answer_loses_exactly_that_questions_points(course):
     expect_only_lost(course, "wrong", WRONG)
 
 
+@pytest.mark.slow
 def test_a_crash_fails_only_that_question_and_grading_goes_on(course):
     expect_only_lost(course, "crasher", CRASHES)
     died = read(course.root / "autograded" / "crasher" / "04_variables" / "04_variables.ipynb")
@@ -229,7 +235,8 @@ def test_a_crash_fails_only_that_question_and_grading_goes_on(course):
     assert [o.ename for o in errors] == ["CellStopped"] and "killed its kernel" in errors[0].evalue
 
 
-def test_an_endless_loop_is_interrupted_and_fails_only_that_question(course):
+@pytest.mark.slow
+def test_an_endless_loop_is_stopped_and_fails_only_that_question(course):
     expect_only_lost(course, "looper", LOOP)
     graded = read(course.root / "autograded" / "looper" / "03_sessions" / "03_sessions.ipynb")
     answer = next(c for c in graded.cells if grade_id(c) == LOOP["03_sessions"][0])
@@ -254,6 +261,7 @@ def leaked(course: Course, student: str, assignment: str, directory: str = "feed
     return {line for line in secret_lines(course, student, assignment) if line in shown or line in text}
 
 
+@pytest.mark.slow
 def test_feedback_exists_for_every_notebook_and_hides_the_hidden_tests(course):
     graded = [("solver", a) for a in ASSIGNMENTS] + [("blank", a) for a in ASSIGNMENTS] + [
         (student, a) for student, changes in (("wrong", WRONG), ("crasher", CRASHES), ("looper", LOOP))
@@ -266,12 +274,14 @@ def test_feedback_exists_for_every_notebook_and_hides_the_hidden_tests(course):
         assert "HIDDEN TESTS" not in feedback.read_text()
 
 
+@pytest.mark.slow
 def test_feedback_still_says_why_a_hidden_test_failed(course):
     text = html.unescape(course.feedback("wrong", "05_regression").read_text())
     assert "✔ 05.q3 passed." in text and "Score: 0.0 / 3.0" in text
     assert "AssertionError: fit_line should find the line y = 2x - 1" in text
 
 
+@pytest.mark.slow
 def test_without_the_config_nbgrader_feedback_would_leak_the_hidden_tests(course):
     """The leak is real (jupyter/nbgrader#917): nbgrader's own feedback preprocessors show the
     hidden tests, which is what the checks above would catch."""
