@@ -36,6 +36,7 @@ pytest.importorskip("nbgrader")
 from nbgrader.api import Gradebook  # noqa: E402
 
 from minitf.grading.autograde import split_test_cell  # noqa: E402
+from minitf.grading.local import grade  # noqa: E402
 from minitf.grading.sandbox import Sandbox, SandboxUnavailable  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -185,6 +186,18 @@ def test_every_test_cell_is_a_check_and_a_hidden_test():
                 assert len(tests) == 1 and [a.arg for a in tests[0].args.args] == ["student"], where
                 assert all(isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef))
                            for node in tree.body), where
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_judge_passes_each_solution_and_fails_each_student_version_in_process(assignment, monkeypatch):
+    """The judge's own code on each notebook run in this process, without nbgrader or a sandbox
+    (``python -m minitf.grading.local``): fast, and it runs where bubblewrap is missing."""
+    monkeypatch.setenv("MNIST_DIR", str(REPO / "tests" / "data" / "mnist_small"))
+    notebook = read(REPO / "solutions" / assignment / f"{assignment}.ipynb")
+    solved = grade(notebook)
+    assert solved and all(v["passed"] and not v["evidence"] for v in solved.values()), solved
+    assert not any(v["passed"] for v in grade(notebook, answered=False).values())
 
 
 @pytest.mark.slow
