@@ -1,0 +1,92 @@
+"""minitf.v2: TensorFlow 2's face of the same engine (notebook 08).
+
+``import minitf.v2 as tf`` is what ``import tensorflow as tf`` is in TensorFlow 2: ops run
+eagerly, ``tf.function`` turns Python functions into graphs, ``tf.GradientTape`` computes
+gradients, and ``tf.keras`` builds and trains models::
+
+    import minitf.v2 as tf
+    m = tf.matmul([[2.]], [[2.]])
+    print(m)                        # tf.Tensor([[4.]], shape=(1, 1), dtype=float32)
+
+Nothing here is a second implementation: every op is the ``Op`` class TF1 graphs use
+(``minitf/ops``), run at once by the eager context (``eager.py``) or added to the graph of
+a ``tf.function`` (``function.py``).  ``tf.compat.v1`` is TF1 minitf itself.
+
+Where to read: ``eager.py`` (EagerTensor, how an op runs now), ``variables.py``,
+``tape.py`` (GradientTape), ``function.py`` (tf.function), ``keras/``.
+"""
+import sys as _sys
+import types as _types
+
+import minitf as _v1
+
+from .. import errors  # noqa: F401
+from ..dtypes import (  # noqa: F401
+    DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16, int32,
+    int64, string, uint8, uint16, uint32, uint64,
+)
+from ..gradients import gradients as _gradients
+from ..graph import Graph, Operation, Tensor, control_dependencies, get_default_graph  # noqa: F401
+from ..ops.array_ops import (  # noqa: F401
+    broadcast_to, concat, constant, expand_dims, fill, gather, identity, linspace, newaxis, one_hot, ones,
+    ones_like, range, rank, reshape, shape, size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
+    transpose, unstack, where, zeros, zeros_like,
+)
+from ..ops.base import RegisterGradient, convert_to_tensor  # noqa: F401
+from ..ops.control_flow_ops import cond, group, no_op, while_loop  # noqa: F401
+from ..ops.math_ops import (  # noqa: F401
+    abs, add, add_n, argmax, argmin, cast, clip_by_global_norm, clip_by_norm, clip_by_value, cos, divide, equal,
+    exp, floor, floordiv, global_norm, greater, greater_equal, less, less_equal, log, logical_and, logical_not,
+    logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_all, reduce_any,
+    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sqrt, square,
+    subtract, tanh, truediv,
+)
+from ..tensor_shape import TensorShape  # noqa: F401
+from . import nest  # noqa: F401
+from .eager import (  # noqa: F401
+    EagerTensor, disable_eager_execution, enable_eager_execution, executing_eagerly, eager_mode as init_scope,
+)
+from .function import Function, TensorSpec, function  # noqa: F401
+from .tape import GradientTape  # noqa: F401
+from .variables import Variable  # noqa: F401
+from . import nn, random  # noqa: E402,F401
+from . import keras  # noqa: E402,F401
+
+# TF2 code checks `tf.__version__.startswith("2.")`: minitf.v2 speaks the API of TF 2.15 (Keras 2).
+__version__ = VERSION = "2.15.0"
+
+enable_eager_execution()
+
+name_scope = _v1.name_scope
+compat = _types.SimpleNamespace(v1=_v1, v2=_sys.modules[__name__])
+math = _types.SimpleNamespace(**{name: globals()[name] for name in (
+    "abs", "add", "add_n", "argmax", "argmin", "cos", "divide", "equal", "exp", "floor", "greater",
+    "greater_equal", "less", "less_equal", "log", "logical_and", "logical_not", "logical_or", "maximum",
+    "minimum", "multiply", "negative", "not_equal", "pow", "reduce_all", "reduce_any", "reduce_max",
+    "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum", "round", "sigmoid", "sign", "sin", "sqrt",
+    "square", "subtract", "tanh", "truediv")}, log1p=_v1.log1p, reciprocal=_v1.reciprocal,
+    rsqrt=_v1.rsqrt, squared_difference=_v1.squared_difference, softplus=_v1.nn.softplus)
+
+
+def is_tensor(x) -> bool:
+    """``tf.is_tensor``: a Tensor (eager or in a graph) or a Variable."""
+    return isinstance(x, (Tensor, Variable))
+
+
+def print(*inputs, sep=" ", end="\n", output_stream=_sys.stdout, summarize=3):  # noqa: A001
+    """``tf.print``: print tensors' values (like numpy prints them) and other values as they are."""
+    import builtins
+
+    if not executing_eagerly():
+        raise NotImplementedError("tf.print inside a tf.function is not supported by minitf: return the value "
+                                  "and print it after the call.")
+    texts = [str(x.numpy()) if isinstance(x, (EagerTensor, Variable)) else str(x) for x in inputs]
+    builtins.print(*texts, sep=sep, end=end, file=output_stream)
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
+    """``tf.gradients`` works only inside a tf.function (a graph): eagerly, use tf.GradientTape."""
+    if executing_eagerly():
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
+                           "instead.")
+    return _gradients(ys, xs, grad_ys, name, **kwargs)
