@@ -189,7 +189,10 @@ class Function:
         functools.update_wrapper(self, python_function)
 
     def __call__(self, *args, **kwargs):
-        if not get_default_graph().executes_eagerly:   # called while another graph is built: add the ops there
+        graph = get_default_graph()
+        if not graph.executes_eagerly or graph.tapes:
+            # Called while another graph is built: its ops go there.  Under a recording
+            # GradientTape: run the Python code eagerly, so the tape sees (and differentiates) its ops.
             return self.python_function(*args, **kwargs)
         bound = self._bind(args, kwargs)
         return self._concrete_for(bound)._run(_tensor_leaves(bound))

@@ -132,9 +132,9 @@ class GradientTape:
             if unconnected_gradients == "zero":
                 results = [zeros_like(s) if g is None else g for g, s in zip(results, nest.flatten(sources))]
         self._used = True
-        if not self._persistent:
-            self.reset()
-            self._used = True
+        if not self._persistent:   # let go of the recorded tensors; remember only which variables were watched
+            self._ops, self._watched, self._kept = [], set(), []
+            self._variables = {key: (variable, []) for key, (variable, _) in self._variables.items()}
         return nest.pack_sequence_as(sources, results)
 
     def _backprop(self, targets, seeds) -> dict:

@@ -42,7 +42,9 @@ class _Probe:
         self.array = np.zeros(1)
 
 
-_UNSHARED = _holders(_Probe().array)   # the count of an array held by one attribute only
+_probe = _Probe()
+_UNSHARED = _holders(_probe.array)   # the count of an array held by one attribute only
+del _probe
 
 
 class Variable:

@@ -242,8 +242,8 @@ class Model(Layer):
             outputs.append(nest.map_structure(np.asarray, self.predict_function(x[start:start + batch_size])))
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
-        return nest.map_structure(lambda *parts: np.concatenate(parts), *outputs) if len(outputs) > 1 \
-            else outputs[0]
+        columns = zip(*[nest.flatten(batch) for batch in outputs])
+        return nest.pack_sequence_as(outputs[0], [np.concatenate(parts) for parts in columns])
 
     def train_on_batch(self, x, y, return_dict=False):
         """One training step on this batch; the batch's loss and metrics."""

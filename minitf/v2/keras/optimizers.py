@@ -3,12 +3,12 @@
 ``optimizer.apply_gradients(zip(grads, variables))`` adds (in a traced step) or runs
 (eagerly) one TF1 ``Apply*`` op per variable -- ``ApplyAdam``, ``ApplyGradientDescent``... of
 ``minitf/train/training_ops.py`` -- which update the variable's array in place, then adds 1
-to ``optimizer.iterations``.  So the update rules are TF1's own, to the bit; what differs
-are Keras's defaults:
+to ``optimizer.iterations``.  So the update rules are TF1's own; what differs are Keras's
+defaults:
 
 * ``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`` (TF1: epsilon 1e-8);
-  the bias corrections use ``beta ** (iterations + 1)`` (TF1 keeps ``beta1_power`` variables
-  instead: the same numbers);
+  the bias corrections use ``beta ** (iterations + 1)`` (TF1 multiplies ``beta1_power``
+  variables step by step: the same numbers up to the last bit);
 * ``RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7)`` with the mean square
   starting at 0 (TF1 starts it at 1);
 * ``SGD(learning_rate=0.01, momentum=0.0)``; with momentum, TF1's ``ApplyMomentum``
