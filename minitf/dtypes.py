@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import tf1_api
+
 
 class DType:
-    """One TensorFlow element type: its name, numpy type and TF enum number."""
+    """One TensorFlow element type, as the table below defines it.
 
-    def __init__(self, name: str, numpy_type, enum: int, is_ref: bool = False):
+    ``name`` (``'float32'``), the numpy type, TF's ``DataType`` enum number and its name
+    (``DT_FLOAT`` = 1, what a GraphDef stores), and the ``TensorProto`` field that holds a
+    constant's values (``float_val``).  A *reference* type (``float32_ref``, ``DT_FLOAT_REF``,
+    enum + 100) is the same entry with ``is_ref_dtype`` set.
+    """
+
+    def __init__(self, name: str, numpy_type, enum: int, datatype: str, value_field: str, is_ref: bool = False):
         self._name = name
         self._numpy = np.dtype(numpy_type)
         self._enum = enum
+        self._datatype = datatype
+        self._value_field = value_field
         self._is_ref = is_ref
 
     name = property(lambda self: self._name + ("_ref" if self._is_ref else ""))
     as_numpy_dtype = property(lambda self: self._numpy.type)
     as_datatype_enum = property(lambda self: self._enum + (100 if self._is_ref else 0))
+    datatype_name = property(lambda self: self._datatype + ("_REF" if self._is_ref else ""))
+    value_field = property(lambda self: self._value_field)
     is_ref_dtype = property(lambda self: self._is_ref)
     is_floating = property(lambda self: self._numpy.kind == "f")
     is_integer = property(lambda self: self._numpy.kind in "iu")
@@ -74,36 +86,41 @@ class DType:
         return f"<dtype: '{self.name}'>"
 
 
-float16 = DType("float16", np.float16, 19)
-half = float16
-float32 = DType("float32", np.float32, 1)
-float64 = DType("float64", np.float64, 2)
-double = float64
-int8 = DType("int8", np.int8, 6)
-int16 = DType("int16", np.int16, 5)
-int32 = DType("int32", np.int32, 3)
-int64 = DType("int64", np.int64, 9)
-uint8 = DType("uint8", np.uint8, 4)
-uint16 = DType("uint16", np.uint16, 17)
-uint32 = DType("uint32", np.uint32, 22)
-uint64 = DType("uint64", np.uint64, 23)
-bool = DType("bool", np.bool_, 10)  # noqa: A001  (tf.bool, as in TensorFlow)
-string = DType("string", object, 7)
-complex64 = DType("complex64", np.complex64, 8)
-complex128 = DType("complex128", np.complex128, 18)
+# The one dtype table: name, numpy type, DataType enum and name (tensorflow/core/framework/
+# types.proto), and the TensorProto field of the values (tensor.proto).
+float16 = DType("float16", np.float16, 19, "DT_HALF", "half_val")
+float32 = DType("float32", np.float32, 1, "DT_FLOAT", "float_val")
+float64 = DType("float64", np.float64, 2, "DT_DOUBLE", "double_val")
+int8 = DType("int8", np.int8, 6, "DT_INT8", "int_val")
+int16 = DType("int16", np.int16, 5, "DT_INT16", "int_val")
+int32 = DType("int32", np.int32, 3, "DT_INT32", "int_val")
+int64 = DType("int64", np.int64, 9, "DT_INT64", "int64_val")
+uint8 = DType("uint8", np.uint8, 4, "DT_UINT8", "int_val")
+uint16 = DType("uint16", np.uint16, 17, "DT_UINT16", "int_val")
+uint32 = DType("uint32", np.uint32, 22, "DT_UINT32", "uint32_val")
+uint64 = DType("uint64", np.uint64, 23, "DT_UINT64", "uint64_val")
+bool = DType("bool", np.bool_, 10, "DT_BOOL", "bool_val")  # noqa: A001  (tf.bool, as in TensorFlow)
+string = DType("string", object, 7, "DT_STRING", "string_val")
+complex64 = DType("complex64", np.complex64, 8, "DT_COMPLEX64", "scomplex_val")
+complex128 = DType("complex128", np.complex128, 18, "DT_COMPLEX128", "dcomplex_val")
+half, double = float16, float64
 
-_ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-        bool, string, complex64, complex128]
-_BY_NAME = {d.name: d for d in _ALL}
-_REFS = {d.name: DType(d.name, d._numpy, d._enum, is_ref=True) for d in _ALL}
-_BY_NUMPY = {d._numpy: d for d in _ALL if d is not string}
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+       bool, string, complex64, complex128)
+_BY_NAME = {d.name: d for d in ALL}
+_REFS = {d.name: DType(d._name, d._numpy, d._enum, d._datatype, d._value_field, is_ref=True) for d in ALL}
+_BY_ENUM = {d.as_datatype_enum: d for d in (*ALL, *_REFS.values())}
+_BY_NUMPY = {d._numpy: d for d in ALL if d is not string}
 _ALIASES = {"float": float32, "double": float64, "half": float16, "int": int32, "long": int64}
 
 
 def as_dtype(type_value) -> DType:
-    """``tf.as_dtype``: a DType from a DType, a name ('float32', 'float32_ref'), or a numpy type."""
+    """``tf.as_dtype``: a DType from a DType, a name ('float32', 'float32_ref'), a DataType enum
+    number (1 is float32, as a GraphDef stores it), or a numpy type."""
     if isinstance(type_value, DType):
         return type_value
+    if isinstance(type_value, int) and type_value in _BY_ENUM:
+        return _BY_ENUM[type_value]
     if isinstance(type_value, str):
         if type_value.endswith("_ref") and type_value[:-4] in _REFS:
             return _REFS[type_value[:-4]]
@@ -186,3 +203,6 @@ def _strings(value) -> np.ndarray:
     out = np.empty(len(flat), dtype=object)
     out[:] = flat
     return out.reshape(array.shape)
+
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -158,13 +158,12 @@ def _attr_text(value) -> list[str]:
     import numpy as np
 
     if isinstance(value, dtypes.DType):
-        return [f"type: DT_{_DT_NAMES.get(value.base_dtype.name, value.base_dtype.name.upper())}"]
+        return [f"type: {value.base_dtype.datatype_name}"]
     if isinstance(value, TensorShape):
         return ["shape {"] + ["  " + s for s in _shape_text(value)] + ["}"]
     if isinstance(value, np.ndarray):
         dtype = dtypes.as_dtype(value.dtype)
-        field = _VAL_FIELDS.get(dtype.name, "tensor_content")
-        lines = ["tensor {", f"  dtype: DT_{_DT_NAMES.get(dtype.name, dtype.name.upper())}", "  tensor_shape {"]
+        lines = ["tensor {", f"  dtype: {dtype.datatype_name}", "  tensor_shape {"]
         lines += ["    " + s for s in _shape_text(TensorShape(value.shape))] + ["  }"]
         flat = value.reshape(-1)
         unique = flat[:1] if flat.size and all(v == flat[0] for v in flat) else flat
@@ -174,7 +173,7 @@ def _attr_text(value) -> list[str]:
             elif dtype is dtypes.bool:
                 lines.append(f"  bool_val: {str(bool(v)).lower()}")
             else:
-                lines.append(f"  {field}: {_number_text(v)}")
+                lines.append(f"  {dtype.value_field}: {_number_text(v)}")
         return lines + ["}"]
     if isinstance(value, bool):
         return [f"b: {str(value).lower()}"]
@@ -190,12 +189,6 @@ def _attr_text(value) -> list[str]:
 def _number_text(v) -> str:
     f = float(v)
     return str(int(f)) if f.is_integer() else repr(f)
-
-
-_DT_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
-_VAL_FIELDS = {"float32": "float_val", "float64": "double_val", "float16": "half_val",
-               "int32": "int_val", "int16": "int_val", "int8": "int_val", "uint8": "int_val",
-               "int64": "int64_val", "bool": "bool_val", "string": "string_val"}
 
 
 class Operation:

@@ -23,6 +23,24 @@ def test_dtype_objects():
     assert tf.as_dtype(np.int64) is tf.int64
 
 
+# As TF 1.15 has them: DataType enum number and name, and the TensorProto field of the values.
+@pytest.mark.parametrize("dtype, enum, datatype, field", [
+    (tf.float16, 19, "DT_HALF", "half_val"), (tf.float32, 1, "DT_FLOAT", "float_val"),
+    (tf.float64, 2, "DT_DOUBLE", "double_val"), (tf.int8, 6, "DT_INT8", "int_val"),
+    (tf.int16, 5, "DT_INT16", "int_val"), (tf.int32, 3, "DT_INT32", "int_val"),
+    (tf.int64, 9, "DT_INT64", "int64_val"), (tf.uint8, 4, "DT_UINT8", "int_val"),
+    (tf.uint16, 17, "DT_UINT16", "int_val"), (tf.uint32, 22, "DT_UINT32", "uint32_val"),
+    (tf.uint64, 23, "DT_UINT64", "uint64_val"), (tf.bool, 10, "DT_BOOL", "bool_val"),
+    (tf.string, 7, "DT_STRING", "string_val"), (tf.complex64, 8, "DT_COMPLEX64", "scomplex_val"),
+    (tf.complex128, 18, "DT_COMPLEX128", "dcomplex_val"),
+])
+def test_dtype_table(dtype, enum, datatype, field):
+    ref = dtype._as_ref
+    assert (dtype.as_datatype_enum, dtype.datatype_name, dtype.value_field) == (enum, datatype, field)
+    assert (ref.as_datatype_enum, ref.datatype_name, ref.name) == (enum + 100, datatype + "_REF", dtype.name + "_ref")
+    assert tf.as_dtype(enum) is dtype and tf.as_dtype(enum + 100) is ref
+
+
 def test_creation_defaults():
     made = [tf.zeros([1]), tf.ones([1]), tf.fill([2], 9), tf.range(6, 15, 3), tf.linspace(2.0, 3.0, 5),
             tf.random_uniform([2], -1, 1), tf.random_normal([2]), tf.truncated_normal([2])]

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+from minitf import crc32c, dtypes
 from minitf.summary import event_file, protos
 
 pytest.importorskip("tensorboard")
@@ -21,18 +22,19 @@ from tensorboard.compat.tensorflow_stub import pywrap_tensorflow as stub  # noqa
 from tensorboard.util import tensor_util  # noqa: E402
 
 DBL_MAX = sys.float_info.max
+DT_FLOAT = dtypes.float32.as_datatype_enum
 WEIGHTS = np.array([[-0.5, 0.25, 0.0], [1.5, 1.5, 3e-13]], dtype=np.float32)
 IMAGES = np.arange(2 * 4 * 5 * 3, dtype=np.uint8).reshape(2, 4, 5, 3)
 GRAPH_NODES = [
     {"name": "Const", "op": "Const",
-     "attrs": {"dtype": ("type", protos.DT_FLOAT), "value": ("tensor", np.float32(3.0))}},
+     "attrs": {"dtype": ("type", DT_FLOAT), "value": ("tensor", np.float32(3.0))}},
     {"name": "x", "op": "Placeholder",
-     "attrs": {"dtype": ("type", protos.DT_FLOAT), "shape": ("shape", [None, 3])}},
+     "attrs": {"dtype": ("type", DT_FLOAT), "shape": ("shape", [None, 3])}},
     {"name": "layer1/W1", "op": "VariableV2",
-     "attrs": {"dtype": ("type", protos.DT_FLOAT), "shape": ("shape", [2, 3]),
+     "attrs": {"dtype": ("type", DT_FLOAT), "shape": ("shape", [2, 3]),
                "container": ("s", ""), "shared_name": ("s", b"")}},
     {"name": "add", "op": "AddV2", "inputs": ["Const", "x:0", "^layer1/W1"],
-     "attrs": {"T": ("type", protos.DT_FLOAT)}},
+     "attrs": {"T": ("type", DT_FLOAT)}},
 ]
 
 
@@ -121,7 +123,7 @@ def test_graph_read_back(accumulator):
     const, x, w1, add = graph.node
     assert tensor_util.make_ndarray(const.attr["value"].tensor) == np.float32(3.0)
     assert [d.size for d in x.attr["shape"].shape.dim] == [-1, 3]
-    assert w1.attr["container"].s == b"" and w1.attr["dtype"].type == protos.DT_FLOAT
+    assert w1.attr["container"].s == b"" and w1.attr["dtype"].type == DT_FLOAT
     assert list(add.input) == ["Const", "x:0", "^layer1/W1"]
 
 
@@ -150,12 +152,14 @@ def test_plugin_metadata_is_written_once_per_tag(logdir):
 
 
 def test_crc32c_matches_known_values_and_tensorboard():
-    assert event_file.crc32c(b"123456789") == 0xE3069283  # the standard CRC-32C check value
-    assert event_file.crc32c(b"") == 0
+    assert crc32c.crc32c(b"123456789") == 0xE3069283  # the standard CRC-32C check value
+    assert crc32c.crc32c(b"") == 0
+    assert crc32c.crc32c(b"56789", crc32c.crc32c(b"1234")) == 0xE3069283  # continued
     for size in (1, 7, 64, 1000):
         data = os.urandom(size)
-        assert event_file.crc32c(data) == stub.crc32c(data)
-        assert event_file.masked_crc32c(data) == stub.masked_crc32c(data)
+        assert crc32c.crc32c(data) == stub.crc32c(data)
+        assert crc32c.masked_crc32c(data) == stub.masked_crc32c(data)
+        assert crc32c.unmask(crc32c.masked_crc32c(data)) == stub.crc32c(data)
 
 
 def test_file_name_and_empty_writer(tmp_path):
@@ -279,7 +283,7 @@ def test_tensor_attrs_are_laid_out_like_tensorflow():
     scalar = protos.tensor_proto(np.float32(3.0))
     assert list(scalar.float_val) == [3.0] and not scalar.tensor_content
     matrix = protos.tensor_proto(np.arange(6, dtype=np.int64).reshape(2, 3))
-    assert matrix.dtype == protos.DT_INT64 and [d.size for d in matrix.tensor_shape.dim] == [2, 3]
+    assert matrix.dtype == dtypes.int64.as_datatype_enum and [d.size for d in matrix.tensor_shape.dim] == [2, 3]
     assert matrix.tensor_content == np.arange(6, dtype="<i8").tobytes()
     half = protos.tensor_proto(np.float16(1.5))
     assert list(half.half_val) == [int(np.float16(1.5).view(np.uint16))]
@@ -338,7 +342,7 @@ def test_dtype_enums():
 def test_graph_def_proto_round_trips_through_bytes():
     serialized = protos.graph_def_proto(GRAPH_NODES).SerializeToString()
     graph = graph_pb2.GraphDef.FromString(serialized)
-    assert graph.node[3].attr["T"].type == protos.DT_FLOAT
+    assert graph.node[3].attr["T"].type == DT_FLOAT
 
 
 def test_importing_the_modules_does_not_import_protobuf():

@@ -103,9 +103,7 @@ def _shape_list(shape: TensorShape) -> str:
 
 def _attr_value(value) -> str:
     if isinstance(value, dtypes.DType):
-        from ..graph import _DT_NAMES
-
-        return "DT_" + _DT_NAMES.get(value.name, value.name.upper())
+        return value.datatype_name
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)

@@ -21,27 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-# TensorFlow's DataType enum (tensorflow/core/framework/types.proto).
-DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16 = 1, 2, 3, 4, 5
-DT_INT8, DT_STRING, DT_COMPLEX64, DT_INT64, DT_BOOL = 6, 7, 8, 9, 10
-DT_UINT16, DT_COMPLEX128, DT_FLOAT16, DT_UINT32, DT_UINT64 = 17, 18, 19, 22, 23
-
-_DTYPE_ENUMS = {
-    "float32": DT_FLOAT, "float64": DT_DOUBLE, "int32": DT_INT32, "uint8": DT_UINT8,
-    "int16": DT_INT16, "int8": DT_INT8, "int64": DT_INT64, "bool": DT_BOOL, "float16": DT_FLOAT16,
-    "uint16": DT_UINT16, "uint32": DT_UINT32, "uint64": DT_UINT64, "complex64": DT_COMPLEX64,
-    "complex128": DT_COMPLEX128,
-}
-_NUMPY_DTYPES = {enum: np.dtype(name) for name, enum in _DTYPE_ENUMS.items()}
-
-# The TensorProto field that holds the values of a tensor with at most one element
-# (complex numbers as real, imaginary pairs; float16 as its 16 bits).
-_VALUE_FIELDS = {
-    DT_FLOAT: "float_val", DT_DOUBLE: "double_val", DT_INT32: "int_val", DT_UINT8: "int_val",
-    DT_INT16: "int_val", DT_INT8: "int_val", DT_INT64: "int64_val", DT_BOOL: "bool_val",
-    DT_FLOAT16: "half_val", DT_UINT16: "int_val", DT_UINT32: "uint32_val",
-    DT_UINT64: "uint64_val", DT_COMPLEX64: "scomplex_val", DT_COMPLEX128: "dcomplex_val",
-}
+from .. import dtypes
 
 GRAPH_DEF_PRODUCER = 27  # the GraphDef version TF1 stamps on its graphs
 
@@ -65,13 +45,10 @@ def dtype_enum(dtype: Any) -> int:
 
     Byte strings, unicode strings and object arrays (of strings) are all ``DT_STRING``.
     """
-    dtype = np.dtype(dtype)
-    if dtype.kind in "SUO":
-        return DT_STRING
     try:
-        return _DTYPE_ENUMS[dtype.name]
-    except KeyError:
-        raise TypeError(f"no TensorFlow dtype for numpy dtype {dtype}") from None
+        return dtypes.as_dtype(np.dtype(dtype)).as_datatype_enum
+    except TypeError:
+        raise TypeError(f"no TensorFlow dtype for numpy dtype {np.dtype(dtype)}") from None
 
 
 def as_bytes(text: bytes | str) -> bytes:
@@ -100,23 +77,24 @@ def tensor_proto(value: Any) -> Any:
     field (``float_val``, ``int_val``...; float16 as its 16 bits in ``half_val``).
     """
     array = np.asarray(value)
-    enum = dtype_enum(array.dtype)
-    proto = proto_module("tensor_pb2").TensorProto(dtype=enum,
+    dtype = dtypes.as_dtype(dtype_enum(array.dtype))
+    proto = proto_module("tensor_pb2").TensorProto(dtype=dtype.as_datatype_enum,
                                                    tensor_shape=shape_proto(array.shape))
-    if enum == DT_STRING:
+    if dtype == dtypes.string:
         proto.string_val.extend(as_bytes(item) for item in array.ravel())
     elif array.size > 1:
         proto.tensor_content = array.astype(array.dtype.newbyteorder("<")).tobytes()
     else:
-        getattr(proto, _VALUE_FIELDS[enum]).extend(_field_items(array.ravel(), enum).tolist())
+        getattr(proto, dtype.value_field).extend(_field_items(array.ravel()).tolist())
     return proto
 
 
-def _field_items(flat: np.ndarray, enum: int) -> np.ndarray:
-    """The numbers a typed ``TensorProto`` field stores for these values."""
-    if enum == DT_FLOAT16:
+def _field_items(flat: np.ndarray) -> np.ndarray:
+    """The numbers a typed ``TensorProto`` field stores for these values (float16 as its 16 bits,
+    complex numbers as real, imaginary pairs)."""
+    if flat.dtype == np.float16:
         return flat.view(np.uint16)
-    if enum in (DT_COMPLEX64, DT_COMPLEX128):
+    if flat.dtype.kind == "c":
         return flat.view(flat.real.dtype)  # real, imaginary, real, imaginary...
     return flat
 
@@ -129,15 +107,16 @@ def tensor_value(proto: Any) -> np.ndarray:
     """
     shape = [d.size for d in proto.tensor_shape.dim]
     size = int(np.prod(shape))
-    if proto.dtype == DT_STRING:
+    tf_dtype = dtypes.as_dtype(proto.dtype)
+    if tf_dtype == dtypes.string:
         flat = np.empty(len(proto.string_val), dtype=object)
         flat[:] = list(proto.string_val)
         return flat.reshape(shape)
-    dtype = _NUMPY_DTYPES[proto.dtype]
+    dtype = np.dtype(tf_dtype.as_numpy_dtype)
     if proto.tensor_content:
         return np.frombuffer(proto.tensor_content, dtype.newbyteorder("<")).astype(dtype).reshape(shape)
-    field_dtype = _field_items(np.zeros(0, dtype), proto.dtype).dtype
-    flat = np.array(getattr(proto, _VALUE_FIELDS[proto.dtype]), dtype=field_dtype).view(dtype)
+    field_dtype = _field_items(np.zeros(0, dtype)).dtype
+    flat = np.array(getattr(proto, tf_dtype.value_field), dtype=field_dtype).view(dtype)
     if flat.size < size:
         flat = np.concatenate([flat, np.full(size - flat.size, flat[-1] if flat.size else 0, dtype)])
     return flat.reshape(shape)
