@@ -409,4 +409,5 @@ def test_08_tf1_to_tf2(run_notebook):
     assert "Total params: 407,050" in out(nb, "model.summary()")
     assert "'ApplyAdam': 4" in out(nb, "step_graph = model.train_function")
     assert "same predictions: True" in out(nb, "copy.load_weights")
+    assert "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in out(nb, "ckpt = tf.train.Checkpoint")
 

@@ -299,3 +299,24 @@ def test_mnist_load_data(keras, monkeypatch, capsys):
 
 def test_to_categorical(keras):
     assert keras.utils.to_categorical([2, 0], 3).tolist() == [[0., 0., 1.], [1., 0., 0.]]
+
+
+def test_checkpoint_of_objects(keras, tf, tmp_path):
+    x, y = _blobs(64)
+    model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+    model.compile(keras.optimizers.Adam(0.1), "sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    epoch = tf.Variable(7)
+    ckpt = tf.train.Checkpoint(model=model, optimizer=model.optimizer, epoch=epoch)
+    assert ckpt.save(str(tmp_path / "ckpt")) == str(tmp_path / "ckpt-1")
+    path = ckpt.save(str(tmp_path / "ckpt"))
+    assert path.endswith("ckpt-2") and tf.train.latest_checkpoint(str(tmp_path)) == path
+    fresh = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+    fresh.build((None, 2))
+    optimizer, fresh_epoch = keras.optimizers.Adam(0.1), tf.Variable(0)
+    status = tf.train.Checkpoint(model=fresh, optimizer=optimizer, epoch=fresh_epoch).restore(path)
+    status.assert_consumed()
+    assert int(fresh_epoch.numpy()) == 7 and int(optimizer.iterations.numpy()) == 2
+    np.testing.assert_array_equal(fresh.layers[0].kernel.numpy(), model.layers[0].kernel.numpy())
+    np.testing.assert_array_equal(optimizer.get_slot(fresh.layers[0].kernel, "m").numpy(),
+                                  model.optimizer.get_slot(model.layers[0].kernel, "m").numpy())

@@ -51,6 +51,7 @@ from .tape import GradientTape  # noqa: F401
 from .variables import Variable  # noqa: F401
 from . import nn, random  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
+from .checkpoint import Checkpoint, latest_checkpoint  # noqa: E402
 
 # TF2 code checks `tf.__version__.startswith("2.")`: minitf.v2 speaks the API of TF 2.15 (Keras 2).
 __version__ = VERSION = "2.15.0"
@@ -58,6 +59,8 @@ __version__ = VERSION = "2.15.0"
 enable_eager_execution()
 
 name_scope = _v1.name_scope
+train = _types.SimpleNamespace(Checkpoint=Checkpoint, latest_checkpoint=latest_checkpoint,
+                               list_variables=_v1.train.list_variables, load_checkpoint=_v1.train.load_checkpoint)
 compat = _types.SimpleNamespace(v1=_v1, v2=_sys.modules[__name__])
 math = _types.SimpleNamespace(**{name: globals()[name] for name in (
     "abs", "add", "add_n", "argmax", "argmin", "cos", "divide", "equal", "exp", "floor", "greater",

@@ -89,6 +89,14 @@ class Optimizer:
     def get_slot_names(self) -> list:
         return list(self._slot_names)
 
+    def slot_variables(self) -> list:
+        """``(variable, slot name, slot variable)`` for every slot made so far."""
+        return [(variable, name, slot) for variable, slots in self._slots.values() for name, slot in slots.items()]
+
+    def add_slots(self, variable) -> dict:
+        """The slots of ``variable`` by name, made now if they do not exist yet (restoring a checkpoint)."""
+        return self._slots_of(variable)
+
     def variables(self) -> list:
         """The optimizer's own variables: ``iterations``, then each variable's slots."""
         return [self.iterations] + [s for _, slots in self._slots.values() for s in slots.values()]
