@@ -188,3 +188,28 @@ def test_eager_runs_under_the_strict_backend():
     y, g, f = done.stdout.strip().split("|")
     assert y == "11.0" and g == "[[3.0, 4.0]]"
     np.testing.assert_allclose(eval(f), [[0.0, 1.9]], rtol=1e-6)   # Adam's first step: lr * sign(g)
+
+
+def test_modules_find_their_variables(tf):
+    class Dense(tf.Module):
+        def __init__(self, n_in, n_out, name=None):
+            super().__init__(name=name)
+            self.w = tf.Variable(tf.ones([n_in, n_out]), name="w")
+            self.b = tf.Variable(tf.zeros([n_out]), name="b")
+
+        def __call__(self, x):
+            return tf.matmul(x, self.w) + self.b
+
+    class Model(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [Dense(2, 3), Dense(3, 1)]
+            self.frozen = tf.Variable(1., trainable=False)
+
+    model = Model()
+    assert model.name == "model" and Dense(1, 1, name="x").name == "x"
+    assert [v.name for v in model.trainable_variables] == ["b:0", "w:0", "b:0", "w:0"]
+    assert [v.name for v in model.variables] == ["Variable:0", "b:0", "w:0", "b:0", "w:0"]
+    assert model.submodules == tuple(model.layers)
+    with pytest.raises(AttributeError, match="minitf.v2 covers eager execution"):
+        tf.data

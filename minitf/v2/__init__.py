@@ -47,6 +47,7 @@ from .eager import (  # noqa: F401
     EagerTensor, disable_eager_execution, enable_eager_execution, executing_eagerly, eager_mode as init_scope,
 )
 from .function import Function, TensorSpec, function  # noqa: F401
+from .module import Module  # noqa: F401
 from .tape import GradientTape  # noqa: F401
 from .variables import Variable  # noqa: F401
 from . import nn, random  # noqa: E402,F401
@@ -93,3 +94,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
         raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
                            "instead.")
     return _gradients(ys, xs, grad_ys, name, **kwargs)
+
+
+def __getattr__(name: str):
+    raise AttributeError(f"module 'minitf.v2' has no attribute {name!r}: minitf.v2 covers eager execution, "
+                         "tf.function, tf.GradientTape, tf.Variable, tf.Module and a small tf.keras (notebook 08); "
+                         "TensorFlow 1's API is tf.compat.v1")

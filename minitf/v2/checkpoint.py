@@ -104,8 +104,8 @@ class Checkpoint:
 
 def _layer_keys(layer: Layer) -> dict:
     """A layer's values by TF2's paths: ``layer_with_weights-0/kernel`` in a model, ``kernel`` in a layer."""
-    if hasattr(layer, "_checkpoint_keys"):
-        return layer._checkpoint_keys()
+    if hasattr(layer, "checkpoint_keys"):
+        return layer.checkpoint_keys()
     return {f"{w.name.split(':')[0].split('/')[-1]}/{VALUE}": w for w in layer.weights}
 
 

@@ -30,7 +30,7 @@ from ..backend import from_numpy, to_numpy
 from ..errors import InvalidArgumentError
 from ..graph import Graph, Tensor
 from ..ops.base import Const, Op, ShapeError
-from ..ops import array_ops, math_ops
+from ..ops import math_ops
 from ..tensor_shape import TensorShape
 
 
@@ -154,9 +154,6 @@ class EagerTensor(Tensor):
     def __deepcopy__(self, memo):
         return EagerTensor(self._array.copy(), self._dtype)
 
-    def __reduce__(self):
-        return constant, (self.numpy(), self._dtype)
-
 
 def _newline_if_multiline(text: str) -> str:
     return "\n" + text if "\n" in text else text
@@ -166,12 +163,6 @@ _OPERATOR_UFUNCS = {
     np.add: math_ops.add, np.subtract: math_ops.subtract, np.multiply: math_ops.multiply,
     np.true_divide: math_ops.truediv, np.matmul: math_ops.matmul, np.power: math_ops.pow,
 }
-
-
-def constant(value, dtype=None) -> EagerTensor:
-    """An EagerTensor of ``value`` (whatever the default graph is: used to rebuild pickled tensors)."""
-    with eager_mode():
-        return array_ops.constant(value, dtype)
 
 
 class _ValueOp:

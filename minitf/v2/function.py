@@ -28,7 +28,7 @@ import inspect
 import numpy as np
 
 from .. import dtypes
-from ..backend import from_numpy, to_numpy
+from ..backend import from_numpy
 from ..graph import Graph, Operation, Tensor, get_default_graph
 from ..ops.array_ops import placeholder
 from ..ops.base import convert_to_tensor, create_op
@@ -171,9 +171,7 @@ def _is_tensor_argument(value) -> bool:
 
 
 def _feed_value(value):
-    if isinstance(value, EagerTensor):
-        return to_numpy(value._array)
-    return value
+    return np.asarray(value) if isinstance(value, EagerTensor) else value
 
 
 # ---- the decorator ---------------------------------------------------------------------------------

@@ -56,12 +56,12 @@ class Layer(tf1_layers.Layer):
         self.dtype = as_dtype(dtype or backend.floatx())
         self._name = name or backend.unique_name(self._base_name)
         self._regularized: list = []     # (variable, regularizer)
-        self._output_shape = None        # recorded when a Sequential model is built
+        self.static_output_shape = None  # TensorShape of the outputs, batch left open (when a model is built)
         if input_dim is not None:
             input_shape = (input_dim,)
         if batch_input_shape is None and input_shape is not None:
             batch_input_shape = (batch_size,) + tuple(input_shape)
-        self._batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
+        self.batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
 
     name = property(lambda self: self._name)
 
@@ -87,7 +87,7 @@ class Layer(tf1_layers.Layer):
                 self.build(first.shape if len(nest.flatten(inputs)) == 1 else
                            nest.map_structure(lambda t: t.shape, inputs))
             self.built = True
-        if "training" in kwargs and not _accepts_training(self):
+        if "training" in kwargs and not accepts_training(self):
             kwargs.pop("training")
         with name_scope(self.name):
             return self.call(inputs, *args, **kwargs)
@@ -166,9 +166,9 @@ class Layer(tf1_layers.Layer):
 
     @property
     def output_shape(self):
-        if self._output_shape is None:
+        if self.static_output_shape is None:
             raise AttributeError(f"The layer {self.name} has never been called and thus has no defined output shape.")
-        return tuple(self._output_shape.as_list())
+        return tuple(self.static_output_shape.as_list())
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
@@ -177,7 +177,7 @@ class Layer(tf1_layers.Layer):
         return f"<{type(self).__module__.replace('minitf.v2.', 'tf.')}.{type(self).__name__} name={self.name}>"
 
 
-def _accepts_training(layer) -> bool:
+def accepts_training(layer) -> bool:
     parameters = inspect.signature(layer.call).parameters
     return "training" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
@@ -290,8 +290,8 @@ class InputLayer(Layer):
         super().__init__(name=name or backend.unique_name("input"), dtype=dtype, input_shape=input_shape,
                          batch_size=batch_size, **kwargs)
         self.built = True
-        self.output = KerasTensor(self._batch_input_shape, self.dtype, self)
-        self._output_shape = self.output.shape
+        self.output = KerasTensor(self.batch_input_shape, self.dtype, self)
+        self.static_output_shape = self.output.shape
 
     def call(self, inputs):
         return inputs
@@ -313,7 +313,7 @@ def _symbolic_call(layer: Layer, inputs, args, kwargs):
     with graph.as_default():
         placeholders = nest.map_structure(lambda kt: placeholder(kt.dtype, kt.shape), inputs)
         outputs = layer(placeholders, *args, **kwargs)
-    layer._output_shape = nest.flatten(outputs)[0].shape
+    layer.static_output_shape = nest.flatten(outputs)[0].shape
     return nest.map_structure(lambda t: KerasTensor(t.shape, t.dtype, layer, inputs, kwargs), outputs)
 
 

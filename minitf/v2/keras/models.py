@@ -30,7 +30,7 @@ from ..function import FuncGraph, function
 from ..tape import GradientTape
 from . import callbacks as callbacks_module
 from . import losses, metrics as metrics_module, optimizers
-from .layers import InputLayer, KerasTensor, Layer, _accepts_training
+from .layers import InputLayer, KerasTensor, Layer, accepts_training
 
 
 class Model(Layer):
@@ -90,8 +90,8 @@ class Model(Layer):
         for kt in order:
             if kt.layer not in self._sublayers:
                 self._sublayers.append(kt.layer)
-            kt.layer._output_shape = kt.shape
-        self._batch_input_shape = tuple(nest.flatten(inputs)[0].shape.as_list())
+            kt.layer.static_output_shape = kt.shape
+        self.batch_input_shape = tuple(nest.flatten(inputs)[0].shape.as_list())
         self.built = True
 
     def call(self, inputs, training=None):
@@ -102,7 +102,7 @@ class Model(Layer):
         for kt in self._graph_nodes:
             args = nest.map_structure(lambda parent: values[id(parent)], kt.inputs)
             kwargs = dict(kt.kwargs)
-            if _accepts_training(kt.layer):
+            if accepts_training(kt.layer):
                 kwargs["training"] = training
             values[id(kt)] = kt.layer(args, **kwargs)
         return nest.map_structure(lambda kt: values[id(kt)], self._outputs)
@@ -279,7 +279,7 @@ class Model(Layer):
         row(["Layer (type)", "Output Shape", "Param #"])
         print_fn("=" * line_length)
         for i, layer in enumerate(self.layers):
-            shape = _shape_text(layer._output_shape) if not self._is_subclassed() else "multiple"
+            shape = _shape_text(layer.static_output_shape) if not self._is_subclassed() else "multiple"
             row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params() if layer.built else 0])
             print_fn(("=" if i == len(self.layers) - 1 else "_") * line_length)
         trainable = sum(int(np.prod(w.shape.as_list())) for w in self.trainable_weights)
@@ -299,13 +299,13 @@ class Model(Layer):
         filepath = os.fspath(filepath)
         if str(filepath).endswith(".h5"):
             raise NotImplementedError("minitf saves weights as TensorFlow checkpoints, not HDF5 (.h5)")
-        checkpoint_format.write_checkpoint(filepath, {key: v.numpy() for key, v in self._checkpoint_keys().items()})
+        checkpoint_format.write_checkpoint(filepath, {key: v.numpy() for key, v in self.checkpoint_keys().items()})
         checkpoint_format.update_checkpoint_state(os.path.dirname(filepath), filepath)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False) -> None:
         """Give the weights the values saved by ``save_weights`` (the model must have the same layers)."""
         saved = checkpoint_format.read_checkpoint(os.fspath(filepath))
-        keys = self._checkpoint_keys()
+        keys = self.checkpoint_keys()
         missing = [key for key in keys if key not in saved]
         if missing:
             raise ValueError(f"The checkpoint {filepath} does not match this model: it lacks {missing[:3]}")
@@ -316,7 +316,7 @@ class Model(Layer):
         for key, variable in keys.items():
             variable.assign(saved[key])
 
-    def _checkpoint_keys(self) -> dict:
+    def checkpoint_keys(self) -> dict:
         """Checkpoint name -> weight, by position of the layers that have weights (as TF2 saves them)."""
         if not self.built:
             raise ValueError("Unable to save or load the weights of a model that is not built yet: call it on data "
@@ -346,18 +346,18 @@ class Sequential(Model):
             raise TypeError(f"The added layer must be an instance of class Layer. Received: layer={layer} of type "
                             f"{type(layer)}.")
         if isinstance(layer, InputLayer):
-            self._batch_input_shape = layer._batch_input_shape
+            self.batch_input_shape = layer.batch_input_shape
         else:
-            if not self.layers and layer._batch_input_shape is not None:
-                self._batch_input_shape = layer._batch_input_shape
+            if not self.layers and layer.batch_input_shape is not None:
+                self.batch_input_shape = layer.batch_input_shape
             self._sublayers.append(layer)
             self.built = False
-        if self._batch_input_shape is not None and self.layers:
-            self.build(self._batch_input_shape)
+        if self.batch_input_shape is not None and self.layers:
+            self.build(self.batch_input_shape)
 
     def build(self, input_shape=None) -> None:
         """Make the layers' weights by calling them on a placeholder of ``input_shape`` (batch left open)."""
-        shape = TensorShape(input_shape or self._batch_input_shape)
+        shape = TensorShape(input_shape or self.batch_input_shape)
         if shape.dims is None:
             raise ValueError("You must provide an `input_shape` argument.")
         graph = FuncGraph(f"{self.name}_build")
@@ -365,14 +365,14 @@ class Sequential(Model):
             x = placeholder(self.dtype, [None] + shape.as_list()[1:])
             for layer in self.layers:
                 x = layer(x)
-                layer._output_shape = x.shape
-        self._batch_input_shape = (None,) + tuple(shape.as_list()[1:])
+                layer.static_output_shape = x.shape
+        self.batch_input_shape = (None,) + tuple(shape.as_list()[1:])
         self.built = True
 
     def call(self, inputs, training=None):
         x = inputs
         for layer in self.layers:
-            x = layer(x, training=training) if _accepts_training(layer) else layer(x)
+            x = layer(x, training=training) if accepts_training(layer) else layer(x)
         return x
 
 
