@@ -91,11 +91,16 @@ def numpy_cases() -> dict:
 
 
 def real_tf2():
-    """TensorFlow 2 (only in a benchmark venv: never a minitf dependency)."""
+    """TensorFlow 2 (only in a benchmark venv: never a minitf dependency); with ``OPENBLAS_NUM_THREADS=N``
+    set, it gets N threads too, as numpy's BLAS does."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     import tensorflow as tf
 
+    threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "0"))
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
     return tf
 
 

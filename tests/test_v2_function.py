@@ -157,3 +157,14 @@ def test_the_graph_widget_draws_a_function(tf):
 
     drawing = svg(layer.get_concrete_function(tf.TensorSpec([None, 2])).graph)
     assert drawing.startswith("<svg") and "MatMul" in drawing and "Relu" in drawing
+
+
+def test_cond_and_while_loop_eagerly_and_traced(tf):
+    def collatz_steps(n):
+        return tf.while_loop(lambda n, steps: n > 1,
+                             lambda n, steps: (tf.cond(n % 2 == 0, lambda: n // 2, lambda: 3 * n + 1), steps + 1),
+                             (n, tf.constant(0)))[1]
+
+    assert int(collatz_steps(tf.constant(6))) == 8
+    assert int(tf.function(collatz_steps)(tf.constant(6))) == 8
+    assert tf.cond(tf.constant(False), lambda: 1, lambda: 2) == 2

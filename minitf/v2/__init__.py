@@ -25,7 +25,6 @@ from ..dtypes import (  # noqa: F401
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16, int32,
     int64, string, uint8, uint16, uint32, uint64,
 )
-from ..gradients import gradients as _gradients
 from ..graph import Graph, Operation, Tensor, control_dependencies, get_default_graph  # noqa: F401
 from ..ops.array_ops import (  # noqa: F401
     broadcast_to, concat, constant, expand_dims, fill, gather, identity, linspace, newaxis, one_hot, ones,
@@ -33,7 +32,7 @@ from ..ops.array_ops import (  # noqa: F401
     transpose, unstack, where, zeros, zeros_like,
 )
 from ..ops.base import RegisterGradient, convert_to_tensor  # noqa: F401
-from ..ops.control_flow_ops import cond, group, no_op, while_loop  # noqa: F401
+from ..ops.control_flow_ops import group, no_op  # noqa: F401
 from ..ops.math_ops import (  # noqa: F401
     abs, add, add_n, argmax, argmin, cast, clip_by_global_norm, clip_by_norm, clip_by_value, cos, divide, equal,
     exp, floor, floordiv, global_norm, greater, greater_equal, less, less_equal, log, logical_and, logical_not,
@@ -48,6 +47,7 @@ from .eager import (  # noqa: F401
 )
 from .function import Function, TensorSpec, function  # noqa: F401
 from .module import Module  # noqa: F401
+from .ops import cond, gradients, is_tensor, print_ as print, while_loop  # noqa: F401
 from .tape import GradientTape  # noqa: F401
 from .variables import Variable  # noqa: F401
 from . import nn, random  # noqa: E402,F401
@@ -70,30 +70,6 @@ math = _types.SimpleNamespace(**{name: globals()[name] for name in (
     "reduce_mean", "reduce_min", "reduce_prod", "reduce_sum", "round", "sigmoid", "sign", "sin", "sqrt",
     "square", "subtract", "tanh", "truediv")}, log1p=_v1.log1p, reciprocal=_v1.reciprocal,
     rsqrt=_v1.rsqrt, squared_difference=_v1.squared_difference, softplus=_v1.nn.softplus)
-
-
-def is_tensor(x) -> bool:
-    """``tf.is_tensor``: a Tensor (eager or in a graph) or a Variable."""
-    return isinstance(x, (Tensor, Variable))
-
-
-def print(*inputs, sep=" ", end="\n", output_stream=_sys.stdout, summarize=3):  # noqa: A001
-    """``tf.print``: print tensors' values (like numpy prints them) and other values as they are."""
-    import builtins
-
-    if not executing_eagerly():
-        raise NotImplementedError("tf.print inside a tf.function is not supported by minitf: return the value "
-                                  "and print it after the call.")
-    texts = [str(x.numpy()) if isinstance(x, (EagerTensor, Variable)) else str(x) for x in inputs]
-    builtins.print(*texts, sep=sep, end=end, file=output_stream)
-
-
-def gradients(ys, xs, grad_ys=None, name="gradients", **kwargs):
-    """``tf.gradients`` works only inside a tf.function (a graph): eagerly, use tf.GradientTape."""
-    if executing_eagerly():
-        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use tf.GradientTape "
-                           "instead.")
-    return _gradients(ys, xs, grad_ys, name, **kwargs)
 
 
 def __getattr__(name: str):

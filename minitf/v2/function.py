@@ -68,6 +68,8 @@ class FuncGraph(Graph):
     and writes the variable's own array (see ``_CapturedVariables``).
     """
 
+    building_function = True   # TF2 code: == on its tensors compares values
+
     def __init__(self, name: str):
         super().__init__()
         self.name = name

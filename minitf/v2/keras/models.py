@@ -48,6 +48,7 @@ class Model(Layer):
         self.stop_training = False
         self.history = None
         self.train_function = self.test_function = self.predict_function = None
+        self._step_graphs: dict = {}    # (step function, batch dtypes and shapes) -> its ConcreteFunction
         self._graph_nodes = None
         if inputs is not None or outputs is not None:
             self._init_functional(inputs, outputs)
@@ -143,6 +144,15 @@ class Model(Layer):
     def _predict_step(self, x):
         return self(x, training=False)
 
+    def _run_step(self, function, *arrays):
+        """Call a step function on numpy batches, finding its traced graph by the batches' dtypes and
+        shapes directly: a batch loop calls it thousands of times."""
+        key = (function,) + tuple((a.dtype.str, a.shape) for a in arrays)
+        concrete = self._step_graphs.get(key)
+        if concrete is None:
+            concrete = self._step_graphs[key] = function.get_concrete_function(*arrays)
+        return concrete(*arrays)
+
     def _check_compiled(self, what: str) -> None:
         if self.optimizer is None or self.loss is None:
             raise RuntimeError(f"You must compile your model before {what}. Use `model.compile(optimizer, loss)`.")
@@ -185,7 +195,7 @@ class Model(Layer):
             for step in range(steps):
                 batch = order[(step * batch_size) % len(x):][:batch_size]
                 callback_list.on_train_batch_begin(step)
-                logs = means.add(self.train_function(x[batch], y[batch]), len(batch))
+                logs = means.add(self._run_step(self.train_function, x[batch], y[batch]), len(batch))
                 callback_list.on_train_batch_end(step, logs)
             if validation_data is not None:
                 validation = self._evaluate(*validation_data[:2], validation_batch_size or batch_size, None)
@@ -218,7 +228,7 @@ class Model(Layer):
         if callback_list is not None:
             callback_list.on_test_begin()
         for step, start in enumerate(range(0, len(x), batch_size)):
-            logs = means.add(self.test_function(x[start:start + batch_size], y[start:start + batch_size]),
+            logs = means.add(self._run_step(self.test_function, x[start:start + batch_size], y[start:start + batch_size]),
                              len(x[start:start + batch_size]))
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, logs)
@@ -239,7 +249,7 @@ class Model(Layer):
         callback_list.on_predict_begin()
         outputs = []
         for step, start in enumerate(range(0, len(x), batch_size)):
-            outputs.append(nest.map_structure(np.asarray, self.predict_function(x[start:start + batch_size])))
+            outputs.append(nest.map_structure(np.asarray, self._run_step(self.predict_function, x[start:start + batch_size])))
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         columns = zip(*[nest.flatten(batch) for batch in outputs])
