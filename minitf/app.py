@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import types
+
+from . import tf1_api
 
 
 class _FlagValues:
@@ -80,7 +81,8 @@ def _definer(kind):
     return define
 
 
-flags = types.SimpleNamespace(
+flags = tf1_api.module(
+    "tf.flags",
     FLAGS=FLAGS, DEFINE_string=_definer(str), DEFINE_integer=_definer(int), DEFINE_float=_definer(float),
     DEFINE_boolean=_definer(bool), DEFINE_bool=_definer(bool),
 )
@@ -91,3 +93,6 @@ def run(main=None, argv=None) -> None:
     rest = FLAGS(sys.argv if argv is None else argv)
     main = main or sys.modules["__main__"].main
     sys.exit(main(rest))
+
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -6,6 +6,8 @@ mixed dtypes) raise Python's ``ValueError`` / ``TypeError`` instead, as TF1 does
 """
 from __future__ import annotations
 
+from . import tf1_api
+
 
 class OpError(Exception):
     """A failure while running an operation.  ``str(e)`` is the message, ``e.op`` the operation."""
@@ -122,3 +124,6 @@ class UnauthenticatedError(OpError):
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT = 0, 1, 2, 3
 NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED = 5, 9, 11, 12
+
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
