@@ -1,4 +1,5 @@
 """Smaller TF1 APIs tutorial scripts use: tf.app/tf.flags, tf.Print, tf.py_func, tf.random, tf.math."""
+import logging
 import subprocess
 import sys
 import textwrap
@@ -39,6 +40,43 @@ def test_flags_ignore_unknown_arguments_like_a_notebook_kernels(monkeypatch):
     values = tf.app._FlagValues()
     values._define("learning_rate", 0.5, "step size", float)
     assert values.learning_rate == 0.5
+
+
+def test_list_enum_and_repeated_flags(monkeypatch):
+    monkeypatch.setattr(tf.app, "FLAGS", tf.app._FlagValues())
+    tf.flags.DEFINE_list("layers", "64,32", "hidden sizes")
+    tf.flags.DEFINE_enum("mode", "train", ["train", "eval"], "what to do")
+    tf.flags.DEFINE_multi_integer("seed", [1], "seeds")
+    flags = tf.app.FLAGS
+    assert flags(["prog", "--layers=8,4", "--mode=eval", "--seed=3", "--seed=4", "rest"]) == ["prog", "rest"]
+    assert (flags.layers, flags.mode, flags.seed) == (["8", "4"], "eval", [3, 4])
+    assert tf.app._FlagValues()._define("x", 1, "", int) is None
+
+
+def test_logging_levels_and_repeated_messages():
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(f"{record.levelname}:{record.getMessage()}")
+    logging.getLogger("minitf").addHandler(handler)
+    try:
+        for i in range(5):
+            tf.logging.log_every_n(tf.logging.WARN, "every %d", 2, i)
+            tf.logging.log_first_n(tf.logging.WARN, "first %d", 2, i)
+        tf.logging.log(tf.logging.ERROR, "plain")
+        tf.logging.vlog(tf.logging.DEBUG, "hidden")
+        tf.logging.flush()
+    finally:
+        logging.getLogger("minitf").removeHandler(handler)
+    assert seen == ["WARNING:every 0", "WARNING:first 0", "WARNING:first 1", "WARNING:every 2", "WARNING:every 4",
+                    "ERROR:plain"]
+
+
+def test_error_codes_and_classes():
+    assert tf.errors.exception_type_from_error_code(tf.errors.INVALID_ARGUMENT) is tf.errors.InvalidArgumentError
+    assert tf.errors.error_code_from_exception_type(tf.errors.NotFoundError) == tf.errors.NOT_FOUND == 5
+    assert (tf.errors.ABORTED, tf.errors.INTERNAL, tf.errors.UNAUTHENTICATED) == (10, 13, 16)
+    for code in range(1, 17):
+        assert tf.errors.exception_type_from_error_code(code).error_code == code
 
 
 def test_print_passes_its_input_through_and_prints(capfd):

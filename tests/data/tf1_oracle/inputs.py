@@ -382,3 +382,11 @@ def python_bool_into_logical_and(tf):
 @case
 def multiply_bool_like_numpy_by_float_tensor(tf):
     return tf.constant([1.0, 2.0]) * np.array([1, 0], np.float32)
+
+
+# ---- a variable whose shape may change: only with validate_shape=False --------------------------------------
+@case
+def assign_another_shape_without_validate_shape(tf):
+    v = tf.Variable([1.0, 2.0], name="v")
+    p = tf.placeholder(tf.float32, name="p")
+    return Run(tf.assign(v, p, validate_shape=False), {p: [3.0, 4.0, 5.0]}, before=[tf.global_variables_initializer()])
