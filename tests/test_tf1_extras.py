@@ -3,8 +3,10 @@ import logging
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 import minitf as tf
 
@@ -106,12 +108,12 @@ def test_tf_random_and_tf_math_spellings():
 
 def test_compat_helpers():
     assert tf.compat.v1 is tf and tf.compat.as_bytes("é") == b"\xc3\xa9" and tf.compat.as_text(b"ab") == "ab"
-    assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(__import__("pathlib").Path("a")) == "a"
+    assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(Path("a")) == "a"
     assert tf.dimension_value(tf.Dimension(3)) == 3 and tf.compat.dimension_value(None) is None
     assert tf.compat.dimension_at_index(tf.TensorShape([2, 3]), 1).value == 3
     assert isinstance(np.int64(1), tf.compat.integral_types) and isinstance(b"", tf.compat.bytes_or_text_types)
     assert tf.compat.forward_compatible(2019, 1, 1) and not tf.compat.forward_compatible(2020, 1, 1)
     with tf.compat.forward_compatibility_horizon(2021, 1, 1):
         assert tf.compat.forward_compatible(2020, 1, 1)
-    with __import__("pytest").raises(TypeError, match="Expected binary or unicode string, got 3"):
+    with pytest.raises(TypeError, match="Expected binary or unicode string, got 3"):
         tf.compat.as_bytes(3)
