@@ -47,6 +47,7 @@ from .ops.math_ops import (  # noqa: F401
 )
 from .ops.random_ops import random_normal, random_shuffle, random_uniform, truncated_normal  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
+from .summary.graph_def import import_graph_def  # noqa: F401
 from .session import (  # noqa: F401
     ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session, get_default_session,
 )

@@ -874,6 +874,36 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
     return apply_op(kind, (input_,), name or "StridedSlice", arg_names=("input",))
 
 
+class Slice(Op):
+    """TF1's ``Slice`` with ``begin`` and ``size`` as tensors (``-1``: to the end), as graphs that
+    TensorFlow wrote hold it (its gradient of ``softmax_cross_entropy_with_logits``)."""
+
+    type = "Slice"
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "Index": inputs[1].dtype.base_dtype}
+
+    def infer(self, x, begin, size):
+        sizes = _const_value(size)
+        if sizes is None or x.shape.dims is None:
+            return x.dtype.base_dtype, TensorShape(None if x.shape.dims is None
+                                                   else [None] * x.shape.ndims)
+        begins = _const_value(begin)
+        dims = x.shape.as_list()
+        return x.dtype.base_dtype, TensorShape([
+            (None if d is None or begins is None else d - int(b)) if s == -1 else int(s)
+            for d, b, s in zip(dims, begins if begins is not None else dims, sizes)])
+
+    def forward(self, x, begin, size):
+        begin, size = to_numpy(begin).tolist(), to_numpy(size).tolist()
+        for i, (b, s, d) in enumerate(zip(begin, size, x.shape)):
+            end = d if s == -1 else b + s
+            if not 0 <= b <= end <= d:
+                raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {s}")
+        return x[tuple(builtins.slice(b, x.shape[i] if s == -1 else b + s)
+                       for i, (b, s) in enumerate(zip(begin, size)))]
+
+
 def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001  (tf.slice)
     """``tf.slice``: ``size`` elements from ``begin`` in each dimension (``-1`` = to the end)."""
     begin = [int(b) for b in begin]
