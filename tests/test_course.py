@@ -12,7 +12,7 @@ a second time where its first run left its files (checkpoints, event files, scri
 second run must teach the same lesson as the first.
 
 Notebook 07 trains on MNIST.  The tests run it with ``MINITF_COURSE_FAST=1`` (a few epochs of the
-two-layer network, 150 steps of the convolutional one) on ``tests/data/mnist_small`` (6 000
+two-layer network, 150 steps of the convolutional one) on ``minitf/datasets/mnist_small`` (6 000
 training and 1 000 test images of real MNIST), pointed to by ``MNIST_DIR``, so the whole course
 runs in about a minute and needs neither a network nor ``../shared``.
 
@@ -35,7 +35,7 @@ nbclient = pytest.importorskip("nbclient")
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "course"
-MNIST_SMALL = REPO / "tests" / "data" / "mnist_small"
+MNIST_SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 NOTEBOOKS = [
     "01_tensors", "02_graphs", "03_sessions", "04_variables",
     "05_regression", "06_classification", "07_mnist",

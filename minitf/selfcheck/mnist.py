@@ -12,7 +12,7 @@ FULL_TEST_SET = 10_000
 def target_accuracy(mnist) -> float:
     """The test accuracy exercise 07.q3 asks for: 97 % on MNIST's full test set of 10 000 images.
 
-    The course's automated tests use a small sample of MNIST (``tests/data/mnist_small``, set as
+    The course's automated tests use a small sample of MNIST (``minitf/datasets/mnist_small``, set as
     ``MNIST_DIR``) to grade in seconds; trained on its 5 000 images, the same network stops near
     90 %, so on any smaller test set the target is 85 %.
     """
