@@ -10,7 +10,10 @@ fallback where no wheel fits): a checkpoint's data is megabytes, too much for a 
 """
 from __future__ import annotations
 
-import google_crc32c
+try:
+    import google_crc32c
+except ImportError:  # a source checkout without the package's dependencies: fail when used
+    google_crc32c = None
 
 _MASK_DELTA = 0xA282EAD8
 _CHUNK = 1 << 20
@@ -22,6 +25,9 @@ def crc32c(data: bytes | bytearray | memoryview, crc: int = 0) -> int:
     google-crc32c takes only ``bytes``: other buffers (a numpy array's memory, a ``bytearray``)
     are copied a megabyte at a time, so a large tensor is never copied whole.
     """
+    if google_crc32c is None:
+        raise ImportError("checkpoints and event files need google-crc32c, a dependency of "
+                          "minitf-course: pip install google-crc32c")
     if isinstance(data, bytes):
         return google_crc32c.extend(crc, data)
     view = memoryview(data).cast("B")

@@ -427,7 +427,7 @@ def test_temporary_files_of_killed_saves_are_removed_by_the_next_save(tmp_path):
     # each killed save started by removing what the one before it left: one file is left
     assert len(left) == 1 and left[0].startswith(".m.ckpt.data-00000-of-00001.tmp-")
     running = f".x.index.tmp-{ckpt._HOST}-{os.getppid()}-0123abcd"   # a live process's file
-    other_host = f".x.index.tmp-otherhost-999999-0123abcd"
+    other_host = ".x.index.tmp-otherhost-999999-0123abcd"
     for name in (running, other_host):
         (tmp_path / name).write_bytes(b"in progress")
     ckpt.write_checkpoint(str(tmp_path / "m.ckpt"), {"w": np.ones(3)})

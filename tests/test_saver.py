@@ -483,5 +483,9 @@ def test_import_meta_graph_of_a_graph_without_variables_and_of_no_file():
         tf.train.import_meta_graph("nope.meta")
     with open("bad.meta", "wb") as f:
         f.write(b"\xff\xff not a proto")
-    with pytest.raises(OSError, match="Cannot parse file bad.meta"):
+    with pytest.raises(OSError, match="Cannot parse file bad.meta") as info:
         tf.train.import_meta_graph("bad.meta")
+    assert isinstance(info.value, tf.errors.DataLossError)
+    tf.train.export_meta_graph("c.pbtxt", as_text=True)   # TF1 reads text .meta files too
+    assert tf.train.import_meta_graph("c.pbtxt", import_scope="text") is None
+    assert tf.get_default_graph().get_operation_by_name("text/c").type == "Const"

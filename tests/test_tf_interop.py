@@ -11,6 +11,7 @@ runs where ``tensorflow`` is importable (it never is a dependency): e.g.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import pathlib
 import shutil
@@ -88,22 +89,11 @@ def test_an_index_spanning_several_table_blocks(tmp_path):
 
 
 def build_mlp():
-    """make_tf_files.py's classifier, written again with minitf."""
-    global_step = tf.Variable(0, trainable=False, name="global_step")
-    X = tf.placeholder(tf.float32, [None, 2], name="X")
-    Y = tf.placeholder(tf.float32, [None, 3], name="Y")
-    with tf.name_scope("layer1"):
-        W1 = tf.Variable(tf.random_uniform([2, 10], -1.0, 1.0), name="W1")
-        b1 = tf.Variable(tf.zeros([10]), name="b1")
-        L1 = tf.nn.relu(tf.matmul(X, W1) + b1)
-    with tf.name_scope("output"):
-        W2 = tf.Variable(tf.random_uniform([10, 3], -1.0, 1.0), name="W2")
-        b2 = tf.Variable(tf.zeros([3]), name="b2")
-        logits = tf.add(tf.matmul(L1, W2), b2, name="logits")
-    with tf.name_scope("optimizer"):
-        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y, logits=logits),
-                              name="cost")
-        train_op = tf.train.AdamOptimizer(0.01).minimize(cost, global_step=global_step)
+    """make_tf_files.py's classifier, built by the very same code with minitf as ``tf``."""
+    spec = importlib.util.spec_from_file_location("make_tf_files", DATA / "make_tf_files.py")
+    make_tf_files = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_tf_files)
+    X, Y, logits, _, _, cost, train_op = make_tf_files.build_mlp(tf)
     return X, Y, logits, cost, train_op
 
 
@@ -206,7 +196,7 @@ def test_tensorflow_restores_minitfs_checkpoint_and_runs_its_graphs(tmp_path):
             saver.restore(sess, prefix)
             got_logits = sess.run("output/logits:0", {"X:0": X_DATA})
             got_cost = sess.run("optimizer/cost:0", {"X:0": X_DATA, "Y:0": Y_DATA})
-            sess.run("optimizer/Adam", {"X:0": X_DATA, "Y:0": Y_DATA})  # and it trains on
+            sess.run("optimizer/train_op", {"X:0": X_DATA, "Y:0": Y_DATA})  # and it trains on
     np.testing.assert_allclose(got_logits, expected_logits, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(got_cost, expected_cost, rtol=1e-6)
     for name in ("graph.pb", "graph.pbtxt"):
@@ -220,3 +210,37 @@ def test_tensorflow_restores_minitfs_checkpoint_and_runs_its_graphs(tmp_path):
                 text_format.Parse(data.decode(), graph_def)
             v1.import_graph_def(graph_def, name="")
             assert graph.get_tensor_by_name("output/logits:0").shape.as_list() == [None, 3]
+
+
+def test_import_graph_def_with_input_map_and_default_scope():
+    _, arrays = expected(DATA / "tf1" / "frozen")
+    x = tf.constant(arrays["x_test"], name="my_input")
+    graph_def = (DATA / "tf1" / "frozen" / "mlp_frozen.pb").read_bytes()
+    (prediction,) = tf.import_graph_def(graph_def, input_map={"X:0": x},
+                                        return_elements=["prediction:0"])
+    assert prediction.name == "import/prediction:0"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(prediction), arrays["prediction"])
+
+
+def test_a_graph_file_that_is_neither_binary_nor_text_is_data_loss():
+    with pytest.raises(tf.errors.DataLossError, match="neither a binary nor a text GraphDef"):
+        tf.import_graph_def(b"\xff\xfe not a graph")
+
+
+def test_tensorflows_sharded_saver_ops_save_and_restore_in_minitf(tmp_path):
+    """The save/ subgraph of TF1's Saver(sharded=True) -- StringJoin, ShardedFilename, a SaveV2
+    per device, MergeV2Checkpoints -- and its restore_all, run by the names its SaverDef gives."""
+    directory = DATA / "tf1" / "sharded"
+    saver = tf.train.import_meta_graph(str(directory / "model.ckpt.meta"))
+    b = {v.op.name: v for v in tf.global_variables()}["b"]
+    prefix = str(tmp_path / "again.ckpt")
+    with tf.Session() as sess:
+        saver.restore(sess, str(directory / "model.ckpt"))
+        sess.run("save/Identity:0", {"save/Const:0": prefix})
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            "again.ckpt.data-00000-of-00001", "again.ckpt.index"]   # the shards are merged
+        sess.run(b.assign(np.zeros(4, np.int64)))
+        sess.run("save/restore_all", {"save/Const:0": prefix})
+        assert sess.run("c:0") == b"on device zero"
+        np.testing.assert_array_equal(sess.run(b), np.arange(4) * -3)

@@ -207,7 +207,7 @@ def import_graph_def(graph_def: Any, input_map: dict | None = None,
     if isinstance(graph_def, (bytes, bytearray)):
         graph_def = parse_graph_def(bytes(graph_def))
     scope = "import" if name is None else name
-    ops = import_nodes(graph_def, get_default_graph(), scope or None, input_map or {})
+    import_nodes(graph_def, get_default_graph(), scope or None, input_map or {})
     if return_elements is None:
         return None
     graph = get_default_graph()

@@ -317,18 +317,29 @@ def _variable_def(variable: Variable) -> Any:
         trainable=variable.trainable)
 
 
+class MetaGraphFileError(errors.DataLossError, OSError):
+    """A ``.meta`` file that does not parse: TF1 raises ``IOError`` there, so this is one too."""
+
+
 def read_meta_graph_file(filename: str | os.PathLike) -> Any:
-    """The ``MetaGraphDef`` in a ``.meta`` file."""
+    """The ``MetaGraphDef`` in a ``.meta`` file, binary or text (as TF1 reads both)."""
+    from google.protobuf import text_format
     from google.protobuf.message import DecodeError
 
     meta_graph_pb2 = protos.proto_module("meta_graph_pb2")
     try:
         with open(filename, "rb") as f:
-            return meta_graph_pb2.MetaGraphDef.FromString(f.read())
+            data = f.read()
     except FileNotFoundError:
         raise OSError(f"File {os.fspath(filename)} does not exist.") from None
+    try:
+        return meta_graph_pb2.MetaGraphDef.FromString(data)
     except DecodeError as error:
-        raise OSError(f"Cannot parse file {os.fspath(filename)}: {error}.") from None
+        try:
+            return text_format.Parse(data.decode("utf-8"), meta_graph_pb2.MetaGraphDef())
+        except (UnicodeDecodeError, text_format.ParseError):
+            raise MetaGraphFileError(None, None, f"Cannot parse file {os.fspath(filename)}: "
+                                                 f"{error}.") from None
 
 
 def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,

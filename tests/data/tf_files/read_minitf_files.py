@@ -2,7 +2,7 @@
 
     python tests/data/tf_files/read_minitf_files.py PYTHON_WITH_TENSORFLOW
 
-Saves a small trained classifier with minitf (checkpoint, ``.meta``, ``graph.pb``) into a
+Saves make_tf_files.py's classifier, trained by minitf, (checkpoint, ``.meta``, ``graph.pb``) into a
 temporary directory, then runs ``PYTHON_WITH_TENSORFLOW`` (TensorFlow 1.15, or 2.x through
 ``tensorflow.compat.v1``) on this file to restore the checkpoint through ``import_meta_graph``,
 run the graph, and import ``graph.pb``, printing what TensorFlow computed beside what minitf did.
@@ -18,21 +18,14 @@ Y_DATA = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0], [0, 0, 1]]
 
 
 def write_with_minitf(directory: str) -> None:
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
-    import numpy as np
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:0] = [os.path.join(here, "..", "..", ".."), here]
 
     import minitf as tf
 
-    tf.set_random_seed(3)
-    X = tf.placeholder(tf.float32, [None, 2], name="X")
-    Y = tf.placeholder(tf.float32, [None, 3], name="Y")
-    W = tf.Variable(tf.random_uniform([2, 3], -1.0, 1.0), name="W")
-    b = tf.Variable(tf.zeros([3]), name="b")
-    logits = tf.add(tf.matmul(X, W), b, name="logits")
-    with tf.name_scope("optimizer"):
-        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y, logits=logits),
-                              name="cost")
-        train_op = tf.train.AdamOptimizer(0.1).minimize(cost)
+    from make_tf_files import build_mlp  # the classifier the reference files hold
+
+    X, Y, logits, _, _, cost, train_op = build_mlp(tf)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         for _ in range(5):
@@ -59,8 +52,8 @@ def read_with_tensorflow(directory: str) -> None:
     saver = tf.train.import_meta_graph(minitf["prefix"] + ".meta")
     with tf.Session() as sess:
         saver.restore(sess, minitf["prefix"])
-        print("W restored:", sess.run("W:0").round(4).tolist())
-        logits = sess.run("logits:0", {"X:0": X_DATA})
+        print("output/b2 restored:", sess.run("output/b2:0").round(4).tolist())
+        logits = sess.run("output/logits:0", {"X:0": X_DATA})
         cost = sess.run("optimizer/cost:0", {"X:0": X_DATA, "Y:0": Y_DATA})
     print("logits: max |TF - minitf| =", float(np.abs(logits - np.array(minitf["logits"])).max()))
     print("cost: TF %.7f minitf %.7f" % (cost, minitf["cost"]))
@@ -70,7 +63,7 @@ def read_with_tensorflow(directory: str) -> None:
         graph_def.ParseFromString(f.read())
     tf.import_graph_def(graph_def, name="")
     print("graph.pb imported:", len(graph_def.node), "nodes; logits",
-          tf.get_default_graph().get_tensor_by_name("logits:0"))
+          tf.get_default_graph().get_tensor_by_name("output/logits:0"))
 
 
 if __name__ == "__main__":
