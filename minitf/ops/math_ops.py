@@ -6,103 +6,15 @@ gradient.  The lowercase functions are the ``tf.*`` API; the Python operators on
 """
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from .. import dtypes
-from ..backend import to_numpy, xp
+from ..backend import xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .base import Op, ShapeError, apply_op, convert_to_tensor, create_op, NotDifferentiable
-
-
-# ---- broadcasting --------------------------------------------------------------------------
-def broadcast_shape(a: TensorShape, b: TensorShape) -> TensorShape:
-    """numpy broadcasting on static shapes: ``(?, 3)`` with ``(3,)`` is ``(?, 3)``."""
-    if a.dims is None or b.dims is None:
-        return TensorShape(None)
-    da, db = a.as_list()[::-1], b.as_list()[::-1]
-    out = []
-    for i in range(max(len(da), len(db))):
-        x = da[i] if i < len(da) else 1
-        y = db[i] if i < len(db) else 1
-        if x == 1:
-            out.append(y)
-        elif y == 1:
-            out.append(x)
-        elif x is None or y is None:
-            out.append(x if y is None else y)
-        elif x == y:
-            out.append(x)
-        else:
-            raise ShapeError(f"Dimensions must be equal, but are {x} and {y}")
-    return TensorShape(out[::-1])
-
-
-def reduce_to_shape(grad: Tensor, like: Tensor, other: Tensor | None = None) -> Tensor:
-    """Undo broadcasting in a gradient: sum ``grad`` over the axes along which ``like`` was broadcast.
-
-    The static shapes usually decide those axes: ``b`` of shape ``(512,)`` added to ``(?, 512)``
-    was broadcast along axis 0.  ``other`` (the binary op's other input) settles unknown dims:
-    ``(?, 512)`` plus ``(512,)`` kept its ``?``.  Otherwise ``BroadcastGradientArgs`` finds
-    the axes when the graph runs.
-    """
-    from . import array_ops
-
-    axes = _broadcast_axes(like.shape, None if other is None else other.shape, grad.shape)
-    if axes is None:
-        shape_g, shape_x = array_ops.shape(grad), array_ops.shape(like)
-        axes, _ = apply_op(BroadcastGradientArgs(), (shape_x, shape_g), "BroadcastGradientArgs",
-                           same_dtype=False, arg_names=("s0", "s1"))
-        return array_ops.reshape(reduce_sum(grad, axes), shape_x)
-    if not axes:
-        return grad
-    if like.shape.is_fully_defined():
-        return array_ops.reshape(reduce_sum(grad, axes), like.shape.as_list())
-    lead = grad.shape.ndims - like.shape.ndims
-    kept = [a - lead for a in axes if a >= lead]
-    summed = reduce_sum(grad, list(range(lead))) if lead else grad
-    return reduce_sum(summed, kept, keepdims=True) if kept else summed
-
-
-def _broadcast_axes(like: TensorShape, other, out: TensorShape):
-    """The axes of ``out`` that ``like`` was broadcast along, or None when static shapes cannot tell."""
-    if like.dims is None or out.dims is None:
-        return None
-    x, o = like.as_list(), out.as_list()
-    lead = len(o) - len(x)
-    known_other = other is not None and other.dims is not None
-    missing = len(o) - other.ndims if known_other else 0
-    axes = list(range(lead))
-    for i, d in enumerate(x):
-        axis = lead + i
-        if d == 1 and o[axis] != 1:
-            axes.append(axis)
-        elif d is None and not (known_other and (axis < missing or other.as_list()[axis - missing] == 1)):
-            return None   # `?` against `?` (or against n): only the run can tell if it was 1
-    return axes
-
-
-class BroadcastGradientArgs(Op):
-    """The axes along which each of two shapes was broadcast (used by gradients)."""
-
-    type = "BroadcastGradientArgs"
-    num_outputs = 2
-
-    def infer(self, s0, s1):
-        return [(dtypes.int32, TensorShape([None])), (dtypes.int32, TensorShape([None]))]
-
-    def forward(self, s0, s1):
-        s0, s1 = [int(n) for n in s0], [int(n) for n in s1]
-        rank = builtins.max(len(s0), len(s1))
-        p0, p1 = [1] * (rank - len(s0)) + s0, [1] * (rank - len(s1)) + s1
-        r0 = [i for i in range(rank) if p0[i] == 1 and p1[i] != 1 or i < rank - len(s0)]
-        r1 = [i for i in range(rank) if p1[i] == 1 and p0[i] != 1 or i < rank - len(s1)]
-        return xp.asarray(r0, dtype=xp.int32), xp.asarray(r1, dtype=xp.int32)
-
-
-NotDifferentiable("BroadcastGradientArgs")
+from .array_ops import identity, range_, where, zeros_like, ones_like
+from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, create_op
+from .shape_ops import Reduction, Sum, broadcast_shape, rank, reduce_to_shape, size
 
 
 # ---- element-wise binary ops ---------------------------------------------------------------
@@ -165,6 +77,7 @@ class DivNoNan(_Binary):
 
 class FloorDiv(_Binary):
     type = "FloorDiv"
+    gradient = None
     forward = staticmethod(xp.floor_divide)
 
 
@@ -185,7 +98,7 @@ class Pow(_Binary):
     def gradient(self, op, grad):
         x, y = op.inputs
         z = op.outputs[0]
-        gx = multiply(grad, multiply(y, pow(x, subtract(y, 1))))
+        gx = multiply(grad, multiply(y, pow_(x, subtract(y, 1))))
         safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
         gy = multiply(grad, multiply(z, safe_log))
         return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
@@ -227,15 +140,15 @@ class SquaredDifference(_Binary):
 
 
 class _Compare(_Binary):
+    gradient = None
+
     def infer(self, x, y):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
 def _comparison(type_name: str, ufunc):
-    cls = type(type_name, (_Compare,), {"type": type_name, "forward": staticmethod(ufunc),
-                                        "__doc__": f"Element-wise {ufunc.__name__}, a bool tensor."})
-    NotDifferentiable(type_name)
-    return cls
+    return type(type_name, (_Compare,), {"type": type_name, "forward": staticmethod(ufunc),
+                                         "__doc__": f"Element-wise {ufunc.__name__}, a bool tensor."})
 
 
 Equal = _comparison("Equal", xp.equal)
@@ -246,16 +159,10 @@ Greater = _comparison("Greater", xp.greater)
 GreaterEqual = _comparison("GreaterEqual", xp.greater_equal)
 LogicalAnd = _comparison("LogicalAnd", xp.logical_and)
 LogicalOr = _comparison("LogicalOr", xp.logical_or)
-NotDifferentiable("FloorDiv")
 
 
 # ---- element-wise unary ops ----------------------------------------------------------------
-class _Unary(Op):
-    def node_attrs(self, inputs):
-        return {"T": inputs[0].dtype.base_dtype}
-
-
-class Neg(_Unary):
+class Neg(Op):
     type = "Neg"
     forward = staticmethod(xp.negative)
 
@@ -263,7 +170,7 @@ class Neg(_Unary):
         return [negative(grad)]
 
 
-class Log(_Unary):
+class Log(Op):
     type = "Log"
 
     def forward(self, x):
@@ -274,7 +181,7 @@ class Log(_Unary):
         return [multiply(grad, reciprocal(op.inputs[0]))]
 
 
-class Log1p(_Unary):
+class Log1p(Op):
     type = "Log1p"
     forward = staticmethod(xp.log1p)
 
@@ -282,7 +189,7 @@ class Log1p(_Unary):
         return [divide(grad, add(op.inputs[0], 1))]
 
 
-class Exp(_Unary):
+class Exp(Op):
     type = "Exp"
     forward = staticmethod(xp.exp)
 
@@ -290,7 +197,7 @@ class Exp(_Unary):
         return [multiply(grad, op.outputs[0])]
 
 
-class Sqrt(_Unary):
+class Sqrt(Op):
     type = "Sqrt"
     forward = staticmethod(xp.sqrt)
 
@@ -298,7 +205,7 @@ class Sqrt(_Unary):
         return [divide(multiply(grad, 0.5), op.outputs[0])]
 
 
-class Rsqrt(_Unary):
+class Rsqrt(Op):
     type = "Rsqrt"
 
     def forward(self, x):
@@ -309,7 +216,7 @@ class Rsqrt(_Unary):
         return [multiply(grad, multiply(-0.5, multiply(y, multiply(y, y))))]
 
 
-class Square(_Unary):
+class Square(Op):
     type = "Square"
     forward = staticmethod(xp.square)
 
@@ -317,7 +224,7 @@ class Square(_Unary):
         return [multiply(grad, multiply(2.0, op.inputs[0]))]
 
 
-class Reciprocal(_Unary):
+class Reciprocal(Op):
     type = "Reciprocal"
     forward = staticmethod(xp.reciprocal)
 
@@ -326,7 +233,7 @@ class Reciprocal(_Unary):
         return [negative(multiply(grad, multiply(y, y)))]
 
 
-class Abs(_Unary):
+class Abs(Op):
     type = "Abs"
     forward = staticmethod(xp.abs)
 
@@ -334,7 +241,7 @@ class Abs(_Unary):
         return [multiply(grad, sign(op.inputs[0]))]
 
 
-class Sign(_Unary):
+class Sign(Op):
     type = "Sign"
     forward = staticmethod(xp.sign)
 
@@ -342,7 +249,7 @@ class Sign(_Unary):
         return [zeros_like(op.inputs[0])]
 
 
-class Sigmoid(_Unary):
+class Sigmoid(Op):
     type = "Sigmoid"
 
     def forward(self, x):
@@ -353,7 +260,7 @@ class Sigmoid(_Unary):
         return [multiply(grad, multiply(y, subtract(1.0, y)))]
 
 
-class Tanh(_Unary):
+class Tanh(Op):
     type = "Tanh"
     forward = staticmethod(xp.tanh)
 
@@ -362,7 +269,7 @@ class Tanh(_Unary):
         return [multiply(grad, subtract(1.0, square(y)))]
 
 
-class Sin(_Unary):
+class Sin(Op):
     type = "Sin"
     forward = staticmethod(xp.sin)
 
@@ -370,7 +277,7 @@ class Sin(_Unary):
         return [multiply(grad, cos(op.inputs[0]))]
 
 
-class Cos(_Unary):
+class Cos(Op):
     type = "Cos"
     forward = staticmethod(xp.cos)
 
@@ -378,28 +285,28 @@ class Cos(_Unary):
         return [negative(multiply(grad, sin(op.inputs[0])))]
 
 
-class Floor(_Unary):
+class Floor(Op):
     type = "Floor"
+    gradient = None
     forward = staticmethod(xp.floor)
 
 
-class Ceil(_Unary):
+class Ceil(Op):
     type = "Ceil"
+    gradient = None
     forward = staticmethod(xp.ceil)
 
 
-class Round(_Unary):
+class Round(Op):
     type = "Round"
+    gradient = None
     forward = staticmethod(xp.round)
 
 
-class LogicalNot(_Unary):
+class LogicalNot(Op):
     type = "LogicalNot"
+    gradient = None
     forward = staticmethod(xp.logical_not)
-
-
-for _name in ("Floor", "Ceil", "Round", "LogicalNot"):
-    NotDifferentiable(_name)
 
 
 # ---- matmul --------------------------------------------------------------------------------
@@ -409,7 +316,7 @@ class MatMul(Op):
     type = "MatMul"
 
     def __init__(self, transpose_a=False, transpose_b=False):
-        self.transpose_a, self.transpose_b = builtins.bool(transpose_a), builtins.bool(transpose_b)
+        self.transpose_a, self.transpose_b = bool(transpose_a), bool(transpose_b)
 
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "grad_a": False, "grad_b": False,
@@ -424,7 +331,7 @@ class MatMul(Op):
         if self.transpose_b:
             sb[-2], sb[-1] = sb[-1], sb[-2]
         if len(sa) < 2 or len(sb) < 2:
-            raise ShapeError(f"Shape must be rank 2 but is rank {builtins.min(len(sa), len(sb))}")
+            raise ShapeError(f"Shape must be rank 2 but is rank {min(len(sa), len(sb))}")
         k1, k2 = sa[-1], sb[-2]
         if k1 is not None and k2 is not None and k1 != k2:
             raise ShapeError(f"Dimensions must be equal, but are {k1} and {k2}")
@@ -458,157 +365,55 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     return apply_op(kind, (a, b), name or "MatMul", arg_names=("a", "b"))
 
 
-# ---- reductions ----------------------------------------------------------------------------
-class _Reduce(Op):
-    """Reduce over the axes given by input 1 (all axes when ``reduce_all``)."""
-
-    def __init__(self, keep_dims=False, reduce_all=False):
-        self.keep_dims = builtins.bool(keep_dims)
-        self._reduce_all = reduce_all
-
-    def node_attrs(self, inputs):
-        return {"T": inputs[0].dtype.base_dtype, "Tidx": inputs[1].dtype, "keep_dims": self.keep_dims}
-
-    def infer(self, x, axes):
-        dtype = self._out_dtype(x.dtype.base_dtype)
-        if self._reduce_all and not self.keep_dims:
-            return dtype, TensorShape([])
-        rank = x.shape.ndims
-        axes_value = _const_value(axes)
-        if rank is None or axes_value is None:
-            return dtype, TensorShape(None if rank is None or not self.keep_dims and axes_value is None
-                                      else [None] * rank)
-        axes_set = {int(a) % rank if rank else 0 for a in np.reshape(axes_value, -1)}
-        for a in np.reshape(axes_value, -1):
-            if not -rank <= int(a) < builtins.max(rank, 1):
-                raise ShapeError(f"Invalid reduction dimension {int(a)} for input with {rank} dimensions.")
-        dims = x.shape.as_list()
-        if self.keep_dims:
-            return dtype, TensorShape([1 if i in axes_set else d for i, d in enumerate(dims)])
-        return dtype, TensorShape([d for i, d in enumerate(dims) if i not in axes_set])
-
-    def _out_dtype(self, dtype):
-        return dtype
-
-    def forward(self, x, axes):
-        axes = to_numpy(axes).reshape(-1).tolist()
-        return self.reduce(x, axes[0] if len(axes) == 1 else tuple(axes))
-
-    def _grad_shape(self, op):
-        """The output shape with the reduced axes kept as 1 (to broadcast the gradient back)."""
-        from . import array_ops
-
-        x, axes = op.inputs
-        if x.shape.ndims is not None and _const_value(axes) is not None:
-            rank = x.shape.ndims
-            axes_set = {int(a) % rank for a in np.reshape(_const_value(axes), -1)} if rank else set()
-            kept = [1 if i in axes_set else d for i, d in enumerate(x.shape.as_list())]
-            if None not in kept:   # e.g. reduce_mean over all axes of a (?, 10) batch: [1, 1]
-                return kept
-        return apply_op(ReducedShape(), (array_ops.shape(x), axes), "ReducedShape",
-                        same_dtype=False, arg_names=("input_shape", "axes"))
-
-
-class ReducedShape(Op):
-    """The shape of a reduction's output with the reduced axes kept as 1."""
-
-    type = "ReducedShape"
-
-    def infer(self, shape, axes):
-        return dtypes.int32, TensorShape(shape.shape)
-
-    def forward(self, shape, axes):
-        out = to_numpy(shape).astype(np.int32)   # a copy, on the host
-        out[to_numpy(axes).reshape(-1) % builtins.max(len(out), 1)] = 1
-        return xp.asarray(out)
-
-
-NotDifferentiable("ReducedShape")
-
-
-def _const_value(tensor: Tensor):
-    """The value of a tensor made by a Const op, else None (enough for static shape inference)."""
-    return tensor.op.kind.value if tensor.op.type == "Const" else None
-
-
-def _broadcast_back(grad: Tensor, op, reducer: _Reduce) -> Tensor:
-    from . import array_ops
-
-    x = op.inputs[0]
-    kept = reducer._grad_shape(op)
-    return array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-
-
-class Sum(_Reduce):
-    type = "Sum"
-
-    def reduce(self, x, axis):
-        return xp.sum(x, axis=axis, keepdims=self.keep_dims)
-
-    def gradient(self, op, grad):
-        return [_broadcast_back(grad, op, self), None]
-
-
-class Mean(_Reduce):
+# ---- reductions (Reduction and Sum are in shape_ops.py) ----------------------------------------
+class Mean(Reduction):
     type = "Mean"
 
     def reduce(self, x, axis):
         if x.dtype.kind in "iu":  # TF1's integer mean truncates: mean([1, 2]) == 1
             total = xp.sum(x, axis=axis, keepdims=self.keep_dims)
-            count = x.size // builtins.max(total.size, 1) if x.size else 1
+            count = x.size // max(total.size, 1) if x.size else 1
             return (total / count).astype(x.dtype)
         return xp.mean(x, axis=axis, keepdims=self.keep_dims)
 
     def gradient(self, op, grad):
-        from . import array_ops
-
         x, y = op.inputs[0], op.outputs[0]
         if x.shape.is_fully_defined() and y.shape.is_fully_defined():
-            count = builtins.max(x.shape.num_elements(), 1) // builtins.max(y.shape.num_elements(), 1)
+            count = max(x.shape.num_elements(), 1) // max(y.shape.num_elements(), 1)
             factor = convert_to_tensor(count, dtype=x.dtype.base_dtype)
         elif y.shape.num_elements() == 1:   # a mean over everything (the usual loss): divide by x's size
-            factor = cast(array_ops.size(x), x.dtype.base_dtype)
+            factor = cast(size(x), x.dtype.base_dtype)
         else:
-            factor = cast(divide(array_ops.size(x), maximum(array_ops.size(y), 1)), x.dtype.base_dtype)
-        return [_broadcast_back(divide(grad, factor), op, self), None]   # divide the small tensor
+            factor = cast(divide(size(x), maximum(size(y), 1)), x.dtype.base_dtype)
+        return [self.broadcast_back(op, divide(grad, factor)), None]   # divide the small tensor
 
 
-class Max(_Reduce):
+class _Extreme(Reduction):
+    """Max and Min: the gradient flows to the extreme elements, shared equally between ties (as TF1)."""
+
+    def gradient(self, op, grad):
+        x, axes = op.inputs
+        hits = cast(equal(x, self.broadcast_back(op, op.outputs[0])), x.dtype.base_dtype)
+        count = self.broadcast_back(op, apply_op(Sum(), (hits, axes), "Sum", same_dtype=False,
+                                                 arg_names=("input", "reduction_indices")))
+        return [divide(multiply(hits, self.broadcast_back(op, grad)), count), None]
+
+
+class Max(_Extreme):
     type = "Max"
 
     def reduce(self, x, axis):
         return xp.max(x, axis=axis, keepdims=self.keep_dims)
 
-    def gradient(self, op, grad):
-        return [_minmax_grad(op, grad, self), None]
 
-
-class Min(_Reduce):
+class Min(_Extreme):
     type = "Min"
 
     def reduce(self, x, axis):
         return xp.min(x, axis=axis, keepdims=self.keep_dims)
 
-    def gradient(self, op, grad):
-        return [_minmax_grad(op, grad, self), None]
 
-
-def _minmax_grad(op, grad, reducer):
-    """The gradient flows to the extreme elements, shared equally between ties (as TF1)."""
-    from . import array_ops
-
-    x, y = op.inputs[0], op.outputs[0]
-    kept = reducer._grad_shape(op)
-    y_full = array_ops.broadcast_to(array_ops.reshape(y, kept), array_ops.shape_of_static(x))
-    hits = cast(equal(x, y_full), x.dtype.base_dtype)
-    count = array_ops.broadcast_to(array_ops.reshape(
-        apply_op(Sum(keep_dims=False), (hits, op.inputs[1]), "Sum", same_dtype=False,
-                 arg_names=("input", "reduction_indices")), kept), array_ops.shape_of_static(x))
-    g = array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-    return divide(multiply(hits, g), count)
-
-
-class Prod(_Reduce):
+class Prod(Reduction):
     type = "Prod"
 
     def reduce(self, x, axis):
@@ -616,30 +421,23 @@ class Prod(_Reduce):
 
     def gradient(self, op, grad):
         x, y = op.inputs[0], op.outputs[0]
-        from . import array_ops
-
-        kept = self._grad_shape(op)
-        y_full = array_ops.broadcast_to(array_ops.reshape(y, kept), array_ops.shape_of_static(x))
-        g = array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-        return [divide(multiply(g, y_full), x), None]  # valid where x != 0
+        return [divide(multiply(self.broadcast_back(op, grad), self.broadcast_back(op, y)), x), None]  # where x != 0
 
 
-class All(_Reduce):
+class All(Reduction):
     type = "All"
+    gradient = None
 
     def reduce(self, x, axis):
         return xp.all(x, axis=axis, keepdims=self.keep_dims)
 
 
-class Any(_Reduce):
+class Any(Reduction):
     type = "Any"
+    gradient = None
 
     def reduce(self, x, axis):
         return xp.any(x, axis=axis, keepdims=self.keep_dims)
-
-
-NotDifferentiable("All")
-NotDifferentiable("Any")
 
 
 def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduction_indices=None,
@@ -663,9 +461,7 @@ def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduc
 
 
 def _all_axes(x: Tensor) -> Tensor:
-    from . import array_ops
-
-    return array_ops.range(0, array_ops.rank(x))
+    return range_(0, rank(x))
 
 
 def _reducer(kind_cls, default_name: str, doc: str):
@@ -689,6 +485,7 @@ reduce_any = _reducer(Any, "Any", "``tf.reduce_any``: logical or over ``axis``."
 
 class ArgMax(Op):
     type = "ArgMax"
+    gradient = None
 
     def __init__(self, output_type=dtypes.int64):
         self.output_type = dtypes.as_dtype(output_type)
@@ -697,7 +494,7 @@ class ArgMax(Op):
         return {"T": inputs[0].dtype.base_dtype, "Tidx": inputs[1].dtype, "output_type": self.output_type}
 
     def infer(self, x, dimension):
-        axis = _const_value(dimension)
+        axis = constant_value(dimension)
         if x.shape.dims is None or axis is None:
             return self.output_type, TensorShape(None)
         dims = x.shape.as_list()
@@ -713,10 +510,6 @@ class ArgMax(Op):
 class ArgMin(ArgMax):
     type = "ArgMin"
     find = staticmethod(xp.argmin)
-
-
-NotDifferentiable("ArgMax")
-NotDifferentiable("ArgMin")
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
@@ -808,14 +601,8 @@ def add_n(inputs, name=None) -> Tensor:
     """``tf.add_n``: element-wise sum of a list of tensors."""
     inputs = list(inputs)
     if len(inputs) == 1:
-        return convert_to_tensor(inputs[0]) if name is None else identity_named(inputs[0], name)
+        return convert_to_tensor(inputs[0]) if name is None else identity(inputs[0], name=name)
     return apply_op(AddN(), inputs, name or "AddN", arg_names=[f"inputs_{i}" for i in range(len(inputs))])
-
-
-def identity_named(x, name):
-    from . import array_ops
-
-    return array_ops.identity(x, name=name)
 
 
 # ---- the tf.* functions --------------------------------------------------------------------
@@ -846,7 +633,7 @@ mod = floormod = _binary(FloorMod, "FloorMod")
 sub, mul = subtract, multiply
 
 
-def pow(x, y, name=None) -> Tensor:  # noqa: A001  (tf.pow)
+def pow_(x, y, name=None) -> Tensor:
     """``tf.pow``: ``x ** y`` element-wise."""
     return apply_op(Pow(), (x, y), name or "Pow")
 
@@ -871,51 +658,6 @@ def truediv(x, y, name=None) -> Tensor:
 def div_no_nan(x, y, name=None) -> Tensor:
     """``tf.div_no_nan``: ``x / y`` element-wise, 0 where ``y == 0``."""
     return apply_op(DivNoNan(), (x, y), name or "div_no_nan")
-
-
-def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
-    """``tf.clip_by_value``: ``t`` limited to ``[clip_value_min, clip_value_max]`` (Minimum, then Maximum)."""
-    with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
-        t = convert_to_tensor(t, name="t")
-        t_min = minimum(t, clip_value_max)
-        if not t.shape.is_compatible_with(t_min.shape):
-            raise ValueError(f"Shapes {t.shape} and {t_min.shape} are incompatible: clipping must not broadcast t")
-        return maximum(t_min, clip_value_min, name=scope)
-
-
-def global_norm(t_list, name=None) -> Tensor:
-    """``tf.global_norm``: ``sqrt(sum of every element squared)`` over a list of tensors."""
-    from .nn_ops import l2_loss
-
-    tensors = [t for t in t_list if t is not None]
-    with name_scope(name, "global_norm", tensors) as scope:
-        squares = [multiply(l2_loss(t), 2.0) for t in tensors]
-        return sqrt(add_n(squares), name=scope)
-
-
-def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
-    """``tf.clip_by_norm``: ``t`` scaled down so that its L2 norm (over ``axes``) is at most ``clip_norm``."""
-    with name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
-        t = convert_to_tensor(t, name="t")
-        norm = sqrt(reduce_sum(square(t), axes, keepdims=True))
-        clip = cast(clip_norm, t.dtype.base_dtype)
-        return divide(multiply(t, clip), maximum(norm, clip), name=scope)
-
-
-def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
-    """``tf.clip_by_global_norm``: ``(tensors scaled by clip_norm / max(global_norm, clip_norm), global_norm)``.
-
-    The usual guard against exploding gradients::
-
-        grads, _ = tf.clip_by_global_norm(tf.gradients(loss, params), 5.0)
-    """
-    t_list = list(t_list)
-    with name_scope(name, "clip_by_global_norm", [t for t in t_list if t is not None]):
-        norm = global_norm(t_list) if use_norm is None else use_norm
-        clip = cast(clip_norm, norm.dtype.base_dtype)
-        scale = divide(clip, maximum(norm, clip))
-        clipped = [None if t is None else multiply(t, cast(scale, t.dtype.base_dtype)) for t in t_list]
-        return clipped, norm
 
 
 def floordiv(x, y, name=None) -> Tensor:
@@ -953,7 +695,7 @@ sqrt = _unary(Sqrt, "Sqrt")
 rsqrt = _unary(Rsqrt, "Rsqrt")
 square = _unary(Square, "Square")
 reciprocal = _unary(Reciprocal, "Reciprocal")
-abs = _unary(Abs, "Abs")  # noqa: A001
+abs_ = _unary(Abs, "Abs")
 sign = _unary(Sign, "Sign")
 sigmoid = _unary(Sigmoid, "Sigmoid")
 tanh = _unary(Tanh, "Tanh")
@@ -961,26 +703,8 @@ sin = _unary(Sin, "Sin")
 cos = _unary(Cos, "Cos")
 floor = _unary(Floor, "Floor")
 ceil = _unary(Ceil, "Ceil")
-round = _unary(Round, "Round")  # noqa: A001
+round_ = _unary(Round, "Round")
 logical_not = _unary(LogicalNot, "LogicalNot")
-
-
-def where(condition, x=None, y=None, name=None):
-    from . import array_ops
-
-    return array_ops.where(condition, x, y, name)
-
-
-def zeros_like(x, dtype=None, name=None):
-    from . import array_ops
-
-    return array_ops.zeros_like(x, dtype, name)
-
-
-def ones_like(x, dtype=None, name=None):
-    from . import array_ops
-
-    return array_ops.ones_like(x, dtype, name)
 
 
 # ---- Python operators on tensors (TF1's base names: a+b is `add`, tf.add is `Add`) ----------
@@ -1010,7 +734,7 @@ def _install_operators() -> None:
     Tensor.__matmul__ = lambda x, y: matmul(x, y, name="matmul")
     Tensor.__rmatmul__ = lambda y, x: matmul(x, y, name="matmul")
     Tensor.__neg__ = lambda x: negative(x)
-    Tensor.__abs__ = lambda x: abs(x)
+    Tensor.__abs__ = lambda x: abs_(x)
     Tensor.__invert__ = lambda x: logical_not(x)
     Tensor.__lt__ = lambda x, y: less(x, y)
     Tensor.__le__ = lambda x, y: less_equal(x, y)

@@ -12,15 +12,17 @@ import sys
 
 from .. import dtypes
 from ..backend import xp
+from ..errors import InvalidArgumentError
 from ..graph import Tensor, name_scope
 from ..logging import warning
 from ..tensor_shape import TensorShape
 from . import random_ops
-from .array_ops import (_const_value, broadcast_to, expand_dims, gather, reshape, shape, squeeze, stop_gradient, transpose,
+from .array_ops import (expand_dims, gather, one_hot, squeeze, stop_gradient, transpose,
                         where, zeros_like)
-from .base import NotDifferentiable, Op, RegisterGradient, ShapeError, apply_op, convert_to_tensor, create_op
-from .math_ops import (_Unary, add, cast, exp, greater_equal, log1p, maximum, multiply, negative, reduce_mean,
+from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, create_op
+from .math_ops import (add, cast, exp, greater_equal, log1p, matmul, maximum, multiply, negative, reduce_mean,
                        reduce_sum, rsqrt, squared_difference, subtract)
+from .shape_ops import broadcast_to, reshape, shape
 
 _WARNED: set = set()
 
@@ -41,10 +43,6 @@ class _ActivationGrad(Op):
     """``(gradients, features) -> gradients * f'(features)``: linear in ``gradients``, so its own
     gradient is itself for ``gradients``; ``features`` gets ``features_gradient`` (zero by default)."""
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        RegisterGradient(cls.type)(lambda op, *grads: op.kind.gradient(op, *grads))
-
     def gradient(self, op, grad):
         features = op.inputs[1]
         return [apply_op(type(self)(), (grad, features), self.type, arg_names=("gradients", "features")),
@@ -54,7 +52,7 @@ class _ActivationGrad(Op):
         return zeros_like(op.inputs[1])
 
 
-class Relu(_Unary):
+class Relu(Op):
     """``max(x, 0)``."""
 
     type = "Relu"
@@ -75,7 +73,7 @@ class ReluGrad(_ActivationGrad):
         return grad * (y > 0)
 
 
-class Relu6(_Unary):
+class Relu6(Op):
     """``min(max(x, 0), 6)``."""
 
     type = "Relu6"
@@ -96,7 +94,7 @@ class Relu6Grad(_ActivationGrad):
         return grad * ((x > 0) & (x < 6))
 
 
-class Elu(_Unary):
+class Elu(Op):
     """``x`` for ``x > 0``, else ``exp(x) - 1``."""
 
     type = "Elu"
@@ -121,7 +119,7 @@ class EluGrad(_ActivationGrad):
         return where(y < 0, multiply(grad, dy), zeros_like(y))
 
 
-class Softplus(_Unary):
+class Softplus(Op):
     """``log(1 + exp(x))``, computed without overflow."""
 
     type = "Softplus"
@@ -174,7 +172,7 @@ def leaky_relu(features, alpha=0.2, name=None):
 
 
 # ---- softmax ----------------------------------------------------------------------------------
-class Softmax(_Unary):
+class Softmax(Op):
     """``exp(x) / sum(exp(x))`` over the last axis, numerically stable (TF1's kernel: ``e * (1/sum)``)."""
 
     type = "Softmax"
@@ -188,7 +186,7 @@ class Softmax(_Unary):
         return [multiply(subtract(grad, reduce_sum(multiply(grad, y), -1, keepdims=True)), y)]
 
 
-class LogSoftmax(_Unary):
+class LogSoftmax(Op):
     """``x - log(sum(exp(x)))`` over the last axis, numerically stable."""
 
     type = "LogSoftmax"
@@ -287,8 +285,6 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
     def forward(self, logits, labels):
         classes = logits.shape[-1]
         if labels.size and (labels.min() < 0 or labels.max() >= classes):
-            from ..errors import InvalidArgumentError
-
             bad = labels[(labels < 0) | (labels >= classes)].reshape(-1)[0]
             raise InvalidArgumentError(None, None, f"Received a label value of {bad} which is outside the valid "
                                                    f"range of [0, {classes}).  Label values: "
@@ -506,8 +502,6 @@ def bias_add(value, bias, data_format=None, name=None):
 
 def xw_plus_b(x, weights, biases, name=None):
     """``tf.nn.xw_plus_b``: ``matmul(x, weights) + biases``."""
-    from .math_ops import matmul
-
     with name_scope(name, "xw_plus_b", [x, weights, biases]) as scope:
         return bias_add(matmul(x, weights), biases, name=scope)
 
@@ -589,7 +583,7 @@ class TopKV2(Op):
         self.sorted = sorted
 
     def infer(self, x, k):
-        k_value = _const_value(k)
+        k_value = constant_value(k)
         dims = None if x.shape.dims is None else x.shape.as_list()[:-1] + [None if k_value is None else int(k_value)]
         return [(x.dtype.base_dtype, TensorShape(dims)), (dtypes.int32, TensorShape(dims))]
 
@@ -599,8 +593,6 @@ class TopKV2(Op):
         return xp.take_along_axis(x, order, axis=-1), order.astype(dtypes.int32.as_numpy_dtype)
 
     def gradient(self, op, grad_values, grad_indices):
-        from .array_ops import one_hot
-
         x, _ = op.inputs
         depth = x.shape.as_list()[-1]
         if depth is None:
@@ -618,6 +610,7 @@ class InTopKV2(Op):
     """Whether each row's ``targets`` class is among its ``k`` largest ``predictions``."""
 
     type = "InTopKV2"
+    gradient = None
 
     def infer(self, predictions, targets, k):
         return dtypes.bool, targets.shape
@@ -626,9 +619,6 @@ class InTopKV2(Op):
         target_values = xp.take_along_axis(predictions, targets[:, None].astype(xp.int64), axis=1)
         larger = xp.sum(predictions > target_values, axis=1)
         return (larger < int(k)) & xp.isfinite(target_values[:, 0])
-
-
-NotDifferentiable("InTopKV2")
 
 
 def in_top_k(predictions, targets, k, name=None):

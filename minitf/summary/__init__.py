@@ -7,6 +7,7 @@ graph, to an events file that ``tensorboard --logdir`` reads.  The protocol buff
 """
 from typing import Any
 
+from ..protos import proto_module
 from .summary_ops import (  # noqa: F401
     histogram, image, merge, merge_all, scalar, tensor_summary, text,
 )
@@ -19,7 +20,5 @@ _PROTO_CLASSES = {"Summary": "summary_pb2", "SummaryMetadata": "summary_pb2",
 def __getattr__(name: str) -> Any:
     """``tf.summary.Summary`` and friends: TensorBoard's protobuf classes, imported when used."""
     if name in _PROTO_CLASSES:
-        from .protos import proto_module
-
         return getattr(proto_module(_PROTO_CLASSES[name]), name)
     raise AttributeError(f"module 'minitf.summary' has no attribute {name!r}")

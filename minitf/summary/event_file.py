@@ -29,7 +29,7 @@ from typing import Any, BinaryIO, Mapping
 
 import numpy as np
 
-from minitf.summary import protos
+from .. import protos
 
 FILE_VERSION = "brain.Event:2"
 

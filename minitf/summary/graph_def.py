@@ -1,16 +1,6 @@
-"""GraphDef: a graph written down as data, and rebuilt from it (notebook 07).
+"""GraphDef -> graph: rebuild the operations a ``GraphDef`` describes (notebook 07).
 
-TensorBoard draws a graph from a ``GraphDef`` protocol buffer: one ``NodeDef`` per operation,
-with its name, its op type, its inputs and its attrs::
-
-    node { name: "add"  op: "AddV2"  input: "Const"  input: "x:1"  input: "^init"
-           attr { key: "T" value { type: DT_FLOAT } } }
-
-An input is the producing op's name for its output 0, ``name:i`` for output ``i``, and
-``^name`` for a control input.  Attrs are what ``op.node_def`` shows (``T``, ``shape``,
-``transpose_a``...); with ``add_shapes=True`` each node also gets ``_output_shapes``, the
-static shapes of its outputs, as TF1 adds them for TensorBoard and for ``.meta`` files.
-
+``graph.as_graph_def()`` writes a graph down as data (``minitf/node_def.py``);
 :func:`import_graph_def` goes the other way: it rebuilds the operations of a ``GraphDef`` in a
 graph, finding each op type's ``Op`` class in the registry and giving it its attrs back.  That
 is how ``tf.train.import_meta_graph`` restores a model without the Python that built it.
@@ -20,67 +10,11 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-import numpy as np
-
-from .. import dtypes
+from .. import dtypes, protos
 from ..graph import Graph, Operation, get_default_graph
+from ..node_def import OUTPUT_SHAPES, tagged_attr
 from ..ops.base import create_op, registered_ops
 from ..tensor_shape import TensorShape
-from . import protos
-
-OUTPUT_SHAPES = "_output_shapes"
-
-
-# ---------------------------------------------------------------------------------------------
-# minitf graph -> GraphDef
-# ---------------------------------------------------------------------------------------------
-
-def graph_def(graph: Graph, add_shapes: bool = False) -> Any:
-    """The ``GraphDef`` proto of ``graph`` (``graph.as_graph_def()``), nodes in creation order."""
-    return protos.graph_def_proto([node_dict(op, add_shapes) for op in graph.get_operations()])
-
-
-def node_dict(op: Operation, add_shapes: bool = False) -> dict[str, Any]:
-    """One op as the plain node dict :func:`minitf.summary.protos.graph_def_proto` takes."""
-    definition = op.node_def
-    attrs = {key: tagged_attr(value, f"attr {key!r} of {op.name!r}")
-             for key, value in definition.attr.items()}
-    if add_shapes and op.outputs:
-        attrs[OUTPUT_SHAPES] = ("list_shape", [_dims(t.shape) for t in op.outputs])
-    return {"name": op.name, "op": op.type, "inputs": list(definition.input), "attrs": attrs}
-
-
-def _dims(shape: TensorShape) -> list[int | None] | None:
-    return None if shape.dims is None else shape.as_list()
-
-
-def tagged_attr(value: Any, what: str = "attr") -> tuple[str, Any]:
-    """A node attr as ``(kind, value)`` for :func:`minitf.summary.protos.attr_value`.
-
-    >>> tagged_attr(tf.float32), tagged_attr(TensorShape([None, 3])), tagged_attr(False)
-    (('type', 1), ('shape', [None, 3]), ('b', False))
-    """
-    if isinstance(value, dtypes.DType):
-        return "type", value.base_dtype.as_datatype_enum
-    if isinstance(value, TensorShape):
-        return "shape", _dims(value)
-    if isinstance(value, np.ndarray):
-        return "tensor", value
-    if isinstance(value, (bool, np.bool_)):
-        return "b", bool(value)
-    if isinstance(value, (int, np.integer)):
-        return "i", int(value)
-    if isinstance(value, (float, np.floating)):
-        return "f", float(value)
-    if isinstance(value, (str, bytes)):
-        return "s", value
-    if isinstance(value, (list, tuple)):
-        items = [tagged_attr(item, what) for item in value]
-        kinds = {kind for kind, _ in items}
-        if len(kinds) > 1:
-            raise TypeError(f"{what}: a list attr holds one kind of value, not {sorted(kinds)}")
-        return "list_" + (kinds.pop() if kinds else "i"), [item for _, item in items]
-    raise TypeError(f"{what}: a GraphDef cannot store a {type(value).__name__} ({value!r})")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def ops_to_show(graph_or_tensor=None) -> tuple[Graph, list[Operation]]:
             seen.add(op)
             stack.extend(t.op for t in op.inputs)
             stack.extend(op.control_inputs)
-    return _as_op(roots[0]).graph, sorted(seen, key=lambda op: op._id)
+    return _as_op(roots[0]).graph, sorted(seen, key=lambda op: op.id)
 
 
 def label_in(name: str, frame: str) -> str:
