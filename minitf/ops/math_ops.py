@@ -311,7 +311,7 @@ class LogicalNot(Op):
 
 # ---- matmul --------------------------------------------------------------------------------
 class MatMul(Op):
-    """``a @ b`` of 2-D tensors (batched when the rank is higher), optionally transposing either."""
+    """``a @ b`` of 2-D tensors, optionally transposing either (``BatchMatMulV2`` for higher ranks)."""
 
     type = "MatMul"
 
@@ -358,10 +358,38 @@ class MatMul(Op):
                 matmul(grad, a, transpose_a=True, transpose_b=True)]
 
 
+class BatchMatMulV2(MatMul):
+    """A batch of matrix products: the dimensions before the last two broadcast, like numpy's ``@``.
+
+    ``x`` of shape ``(?, 2, 3)`` times ``W`` of shape ``(3, 4)`` multiplies every ``2 x 3`` matrix
+    of the batch by the same ``W``, so ``W``'s gradient is the sum over the batch: ``(3, 4)``.
+    """
+
+    type = "BatchMatMulV2"
+
+    def __init__(self, adj_x=False, adj_y=False):
+        super().__init__(adj_x, adj_y)
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "adj_x": self.transpose_a, "adj_y": self.transpose_b}
+
+    def gradient(self, op, grad):
+        a, b = op.inputs
+        grad_a, grad_b = super().gradient(op, grad)
+        return [reduce_to_shape(grad_a, a, b), reduce_to_shape(grad_b, b, a)]   # sum over broadcast batch dims
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None) -> Tensor:
-    """``tf.matmul``: matrix product; ``[None,784] x [784,200]`` has shape ``(?, 200)``."""
-    kind = MatMul(transpose_a=transpose_a or adjoint_a, transpose_b=transpose_b or adjoint_b)
+    """``tf.matmul``: matrix product; ``[None,784] x [784,200]`` has shape ``(?, 200)``.
+
+    Above rank 2 (or at an unknown rank) it is TF1's ``BatchMatMulV2``: a product per matrix of
+    the batch, with the batch dimensions broadcast.
+    """
+    ranks = [t.shape.ndims if isinstance(t, Tensor) or hasattr(t, "_as_graph_element") else np.ndim(t)
+             for t in (a, b)]
+    transpose_a, transpose_b = transpose_a or adjoint_a, transpose_b or adjoint_b
+    kind = MatMul(transpose_a, transpose_b) if ranks == [2, 2] else BatchMatMulV2(transpose_a, transpose_b)
     return apply_op(kind, (a, b), name or "MatMul", arg_names=("a", "b"))
 
 
