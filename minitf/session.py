@@ -12,7 +12,8 @@
 Variables keep their values in the session between runs; everything else is recomputed.
 
 An op whose kernel returns ``SKIPPED`` did not run, and neither does any op that depends on it
-(``Op.may_skip``: that is how ``tf.cond`` skips the branch not taken).
+(``Op.may_skip``: that is how ``tf.cond`` skips the branch not taken).  A kernel that fails
+raises one of ``tf.errors`` naming the op, its type and the shapes of its inputs.
 
 Tracing a run (TF1's API; the widgets' RunStepper is built on it)::
 
@@ -191,7 +192,7 @@ class _Plan:
         for slot, feed, value in zip(self.feed_slots, self.feeds, feed_values):
             values[slot] = feed(value)
         getter = values.__getitem__
-        op = None
+        op = ins = None
         try:
             with np.errstate(all="ignore"):   # like TF1: log(0.) is -inf and 0/0 is nan, without numpy's warnings
                 if node_stats is None:
@@ -210,6 +211,8 @@ class _Plan:
                 e.op, e.node_def = op, op.node_def
                 e.message = e.args[0] if e.args else e.message
             raise
+        except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
+            raise _kernel_error(e, op, [values[i] for i in ins]) from e
         fetched = [None if slot is None else values[slot] for slot in self.fetch_slots]
         if self.may_skip_fetch:
             _refuse_skipped(self.elements, fetched)
@@ -242,6 +245,20 @@ def _refuse_skipped(elements, fetched) -> None:
                 element.op.node_def, element.op,
                 f"{element.name} was not computed in this run: it is in a tf.cond branch that was not "
                 "taken. Fetch the result of the tf.cond instead.")
+
+
+_ERROR_CLASSES = {MemoryError: errors.ResourceExhaustedError, NotImplementedError: errors.UnimplementedError}
+
+
+def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpError:
+    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: InvalidArgumentError
+    (most often), its message, and the node, its type and its inputs' shapes."""
+    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
+    text = str(error) if not isinstance(error, KeyError) else f"key {error}"
+    message = (f"{type(error).__name__}: {text}\n\t [[node {op.name} ({op.type}) with input shapes: "
+               f"{shapes or 'none'}]]")
+    cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
+    return cls(op.node_def, op, message)
 
 
 def _needed_ops(elements, fed: set) -> list:

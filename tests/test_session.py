@@ -235,3 +235,32 @@ def test_untraced_runs_and_skipped_branches_leave_no_stats():
                  run_metadata=metadata)
     names = [n.node_name for n in metadata.step_stats.dev_stats[0].node_stats]
     assert "cond/no" in names and "cond/yes" not in names and "cond/switch_t" not in names
+
+
+# ---- a kernel that fails raises one of tf.errors, naming the op ------------------------------------
+def test_a_failing_kernel_raises_invalid_argument_naming_the_op_and_shapes():
+    a = tf.placeholder(tf.float32, None, name="a")
+    b = tf.placeholder(tf.float32, None, name="b")
+    total = tf.add(a, b, name="total")
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as info:
+        sess.run(total, {a: [1.0, 2.0], b: [1.0, 2.0, 3.0]})
+    assert info.value.op is total.op and info.value.node_def.name == "total"
+    assert "[[node total (AddV2) with input shapes: [2], [3]]]" in str(info.value)
+    assert str(info.value).startswith("ValueError: operands could not be broadcast")
+
+
+def test_py_func_errors_become_tf_errors_as_in_tf1():
+    def fails(kind):
+        def f(x):
+            raise kind("boom")
+        return f
+
+    x = tf.constant(1.0)
+    cases = {KeyError: tf.errors.UnknownError, ValueError: tf.errors.InvalidArgumentError,
+             StopIteration: tf.errors.OutOfRangeError, NotImplementedError: tf.errors.UnimplementedError}
+    with tf.Session() as sess:
+        for python_error, tf_error in cases.items():
+            y = tf.py_func(fails(python_error), [x], tf.float32)
+            with pytest.raises(tf_error, match=f"^{python_error.__name__}: .*boom") as info:
+                sess.run(y)
+            assert info.value.op is y.op

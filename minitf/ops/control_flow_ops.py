@@ -9,6 +9,7 @@ the branch that ran.  The gradient of a cond is a cond of the two branches' grad
 from __future__ import annotations
 
 import sys
+import traceback
 
 import numpy as np
 
@@ -364,10 +365,19 @@ class PyFunc(Op):
         return types[0] if self.num_outputs == 1 else types
 
     def forward(self, *arrays):
-        results = self._func(*[to_numpy(a) for a in arrays])
-        results = results if isinstance(results, (list, tuple)) else [results]
-        out = tuple(from_numpy(np.asarray(r, dtype=d.as_numpy_dtype)) for r, d in zip(results, self.Tout))
+        try:
+            results = self._func(*[to_numpy(a) for a in arrays])
+            results = results if isinstance(results, (list, tuple)) else [results]
+            out = tuple(from_numpy(np.asarray(r, dtype=d.as_numpy_dtype)) for r, d in zip(results, self.Tout))
+        except Exception as e:   # as TF1 reports an exception of the Python function
+            cls = next((c for base, c in _PY_FUNC_ERRORS.items() if isinstance(e, base)), errors.UnknownError)
+            raise cls(None, None, f"{type(e).__name__}: {e}\n{traceback.format_exc()}") from e
         return out[0] if self.num_outputs == 1 else out
+
+
+_PY_FUNC_ERRORS = {ValueError: errors.InvalidArgumentError, TypeError: errors.InvalidArgumentError,
+                   StopIteration: errors.OutOfRangeError, MemoryError: errors.ResourceExhaustedError,
+                   NotImplementedError: errors.UnimplementedError}
 
 
 def py_func(func, inp, Tout, stateful=True, name=None):  # noqa: N803  (TF1's argument name)
