@@ -14,10 +14,7 @@ Where to read next (each module says which course notebook explains it):
 ``graph.py`` (Graph, Operation, Tensor), ``ops/`` (one class per op: shape, compute,
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
-import sys as _sys
-import types as _types
-
-from . import app, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, train
+from . import app, compat, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, tf1_api, train
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
@@ -55,6 +52,7 @@ from .ops.random_ops import random_normal, random_shuffle, random_uniform, trunc
 from .ops.shape_ops import broadcast_to, rank, reshape, shape, size  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
 from .session import ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session  # noqa: F401
+from .summary.graph_def import import_graph_def  # noqa: F401
 from .tensor_shape import Dimension, TensorShape  # noqa: F401
 from .variables import (  # noqa: F401
     AUTO_REUSE, Variable, VariableScope, all_variables, get_variable, get_variable_scope, global_variables,
@@ -79,21 +77,9 @@ def disable_v2_behavior() -> None:
 
 disable_eager_execution = disable_v2_behavior
 
-# TF 1.13+ spellings: tf.random.normal, tf.math.log...
-random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform, truncated_normal=truncated_normal,
-                                shuffle=random_shuffle, set_random_seed=set_random_seed)
-math = _types.SimpleNamespace(**{name: globals()[name] for name in (
-    "abs", "add", "add_n", "argmax", "argmin", "cos", "divide", "equal", "exp", "floor", "greater", "less", "log",
-    "log1p", "maximum", "minimum", "multiply", "negative", "pow", "reciprocal", "reduce_max", "reduce_mean",
-    "reduce_min", "reduce_prod", "reduce_sum", "round", "rsqrt", "sigmoid", "sign", "sin", "sqrt", "square",
-    "squared_difference", "subtract", "tanh", "truediv")})
-
-# `import tensorflow.compat.v1 as tf` code ports directly: tf.compat.v1 is minitf itself
-compat = _types.SimpleNamespace(v1=_sys.modules[__name__])
+# TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
+random = tf1_api.module("tf.random")
+math = tf1_api.module("tf.math")
 
 
-def __getattr__(name: str):
-    """``tf.Summary``, ``tf.Event``, ``tf.SessionLog``: TensorBoard's protobuf classes, loaded when used."""
-    if name in ("Summary", "Event", "SessionLog"):
-        return getattr(summary, name)
-    raise AttributeError(f"module 'minitf' has no attribute {name!r}")
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

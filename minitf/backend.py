@@ -6,7 +6,7 @@ minitf computes with numpy by default and with cupy on a GPU, like DeZero's
 
 * ``numpy``  -- the default on a machine without a GPU;
 * ``cupy``   -- arrays live on the GPU (chosen automatically when cupy and a GPU are present,
-  as TensorFlow 1 used a GPU when it had one; ``pip install minitf[gpu]``);
+  as TensorFlow 1 used a GPU when it had one; ``pip install "minitf-course[gpu]"``);
 * ``strict`` -- the test suite's stand-in for a GPU (``tests/strict_backend.py``): numpy behind a
   distinct array type that refuses to be mixed with numpy arrays, so any kernel that bypasses
   ``xp`` fails.

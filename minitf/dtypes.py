@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import tf1_api
+
 
 class DType:
     """One TensorFlow element type, as the table below defines it.
@@ -201,3 +203,6 @@ def _strings(value) -> np.ndarray:
     out = np.empty(len(flat), dtype=object)
     out[:] = flat
     return out.reshape(array.shape)
+
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

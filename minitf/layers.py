@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from . import init_ops
+from . import init_ops, tf1_api
 from .graph import GraphKeys, Tensor, add_to_collection, name_scope
 from .ops import array_ops, conv_ops, nn_ops, shape_ops
 from .ops.base import convert_to_tensor
@@ -338,3 +338,5 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
     return BatchNormalization(axis, momentum, epsilon, center, scale, beta_initializer, gamma_initializer,
                               moving_mean_initializer, moving_variance_initializer, beta_regularizer,
                               gamma_regularizer, trainable, name, _reuse=reuse, **kwargs)(inputs, training=training)
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

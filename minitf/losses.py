@@ -10,7 +10,7 @@ the weighted sum by the number of elements whose weight is not zero -- with the 
 """
 from __future__ import annotations
 
-from . import dtypes
+from . import dtypes, tf1_api
 from .graph import GraphKeys, add_to_collection, get_collection, name_scope
 from .ops.array_ops import constant, ones_like, squeeze, stop_gradient, where, zeros_like
 from .ops.base import convert_to_tensor
@@ -177,3 +177,5 @@ def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None
     """The sum of ``get_losses()`` and (by default) the regularization losses."""
     losses = get_losses(scope) + (get_regularization_losses(scope) if add_regularization_losses else [])
     return add_n(losses, name=name)
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

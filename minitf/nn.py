@@ -1,4 +1,5 @@
 """tf.nn: activations, softmax and cross entropy, convolution and pooling, dropout (notebooks 05-07)."""
+from . import tf1_api
 from .ops.array_ops import stop_gradient  # noqa: F401
 from .ops.conv_ops import avg_pool, conv2d, max_pool  # noqa: F401
 from .ops.math_ops import sigmoid, tanh  # noqa: F401
@@ -7,3 +8,5 @@ from .ops.nn_ops import (  # noqa: F401
     sigmoid_cross_entropy_with_logits, softmax, softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2, softplus, sparse_softmax_cross_entropy_with_logits, top_k, xw_plus_b,
 )
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

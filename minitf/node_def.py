@@ -9,12 +9,19 @@ TF1 describes every op by a ``NodeDef``: its name, its op type, its inputs and i
 
 An input is the producing op's name for its output 0, ``name:i`` for output ``i``, and
 ``^name`` for a control input.  Attrs are what the op's kind reports (``T``, ``shape``,
-``transpose_a``...); with ``add_shapes=True`` each node also gets ``_output_shapes``, the
-static shapes of its outputs, as TF1 adds them for TensorBoard and for ``.meta`` files.
+``transpose_a``...), completed as TensorFlow declares the op (``tf_op_defs.json``, taken from
+TF 1.15's op registry): every attr that names an input's dtype (``Tidx``, ``SrcT``) or counts
+inputs (``N``), and every attr with a default, so real TensorFlow imports the graph.  With
+``add_shapes=True`` each node also gets ``_output_shapes``, the static shapes of its outputs, as
+TF1 adds them for TensorBoard and for ``.meta`` files.  ``summary/graph_def.py`` reads a
+GraphDef back into a graph.
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+import json
+import os
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -104,8 +111,9 @@ def graph_def(graph, add_shapes: bool = False) -> Any:
 def node_dict(op, add_shapes: bool = False) -> dict[str, Any]:
     """One op as the plain node dict :func:`minitf.protos.graph_def_proto` takes."""
     definition = op.node_def
+    complete = tf_attrs(op.type, definition.attr, op.inputs, [t.dtype for t in op.outputs])
     attrs = {key: tagged_attr(value, f"attr {key!r} of {op.name!r}")
-             for key, value in definition.attr.items()}
+             for key, value in complete.items() if not says_nothing(op.type, key, value, op.inputs)}
     if add_shapes and op.outputs:
         attrs[OUTPUT_SHAPES] = ("list_shape", [_dims(t.shape) for t in op.outputs])
     return {"name": op.name, "op": op.type, "inputs": list(definition.input), "attrs": attrs}
@@ -142,3 +150,89 @@ def tagged_attr(value: Any, what: str = "attr") -> tuple[str, Any]:
             raise TypeError(f"{what}: a list attr holds one kind of value, not {sorted(kinds)}")
         return "list_" + (kinds.pop() if kinds else "i"), [item for _, item in items]
     raise TypeError(f"{what}: a GraphDef cannot store a {type(value).__name__} ({value!r})")
+
+
+def attr_python(attr: Any) -> Any:
+    """An ``AttrValue`` as the Python value ``op.node_def`` shows: ``DType``, ``TensorShape``,
+    numpy array, ``str``, ``int``, ``float``, ``bool``, or a list of them."""
+    kind = attr.WhichOneof("value")
+    if kind == "list":
+        for field in ("i", "f", "b", "s", "type", "shape", "tensor"):
+            items = getattr(attr.list, field)
+            if items:
+                return [_field_python(field, item) for item in items]
+        return []
+    return None if kind is None else _field_python(kind, getattr(attr, kind))
+
+
+def _field_python(kind: str, value: Any) -> Any:
+    if kind == "type":
+        return dtypes.as_dtype(value)
+    if kind == "shape":
+        return TensorShape(None if value.unknown_rank else
+                           [None if d.size == -1 else d.size for d in value.dim])
+    if kind == "tensor":
+        return protos.tensor_value(value)
+    if kind == "s":
+        return value.decode("utf-8")
+    return value
+
+
+# ---- how TensorFlow declares its ops ----------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def op_defs() -> dict[str, Any]:
+    """tf_op_defs.json: per op type, its attrs (type, default) and its inputs' and outputs' dtype
+    attrs, as TF 1.15 registers them (written by tests/data/tf_files/make_tf_files.py)."""
+    with open(os.path.join(os.path.dirname(__file__), "tf_op_defs.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _arg_dtypes(args: list, attr_types: dict[str, list], given: list) -> dict[str, Any]:
+    """The attrs that the actual dtypes ``given`` of an op's inputs (or outputs) fix, for the
+    argument list ``args`` of its op def: ``T``, ``Tidx``..., ``N`` (how many a list argument
+    takes) and list-of-dtype attrs (``dtypes``)."""
+    many = [bool(number) or attr_types.get(attr, [""])[0] == "list(type)"
+            for _, attr, number, _ in args]
+    spare = len(given) - many.count(False)    # what the list argument, if any, takes
+    found: dict[str, Any] = {}
+    position = 0
+    for (_, attr, number, _), is_list in zip(args, many):
+        count = spare if is_list else 1
+        taken = [d.base_dtype for d in given[position:position + count]]
+        position += count
+        if number:
+            found[number] = count
+        if attr and is_list and not number:
+            found[attr] = taken
+        elif attr and taken:
+            found[attr] = taken[0]
+    return found
+
+
+def tf_attrs(op_type: str, attrs: dict[str, Any], inputs: Iterable[Any], output_dtypes: list,
+             dtypes_win: bool = True) -> dict[str, Any]:
+    """``attrs`` completed as TensorFlow declares ``op_type``: the dtype and count attrs its
+    inputs and outputs fix (replacing those in ``attrs`` if ``dtypes_win``), then every missing
+    attr that has a default."""
+    op_def = op_defs().get(op_type)
+    if op_def is None:
+        return dict(attrs)
+    fixed = _arg_dtypes(op_def["outputs"], op_def["attrs"], list(output_dtypes))
+    fixed.update(_arg_dtypes(op_def["inputs"], op_def["attrs"], [t.dtype for t in inputs]))
+    complete = {**attrs, **fixed} if dtypes_win else {**fixed, **attrs}
+    for key, (_, default) in op_def["attrs"].items():
+        if key not in complete and default is not None:
+            attr_pb2 = protos.proto_module("attr_value_pb2")
+            complete[key] = attr_python(attr_pb2.AttrValue.FromString(bytes.fromhex(default)))
+    return complete
+
+
+def says_nothing(op_type: str, key: str, value: Any, inputs: list) -> bool:
+    """True for an attr that TF 1.15 does not declare and that adds nothing: one that is off
+    (``False``, 0, empty), which a later TensorFlow added (``MatMul``'s ``grad_a``), or a ``T``
+    that only repeats the first input's dtype.  TF 1.15 refuses attrs it does not know, so files
+    leave such attrs out, and an import does not miss them."""
+    op_def = op_defs().get(op_type)
+    if op_def is None or key in op_def["attrs"] or isinstance(value, np.ndarray):
+        return False
+    return not value or (key == "T" and bool(inputs) and value == inputs[0].dtype.base_dtype)

@@ -11,8 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from minitf import dtypes
-from minitf import protos
+from minitf import crc32c, dtypes, protos
 from minitf.summary import event_file
 
 pytest.importorskip("tensorboard")
@@ -153,12 +152,14 @@ def test_plugin_metadata_is_written_once_per_tag(logdir):
 
 
 def test_crc32c_matches_known_values_and_tensorboard():
-    assert event_file.crc32c(b"123456789") == 0xE3069283  # the standard CRC-32C check value
-    assert event_file.crc32c(b"") == 0
+    assert crc32c.crc32c(b"123456789") == 0xE3069283  # the standard CRC-32C check value
+    assert crc32c.crc32c(b"") == 0
+    assert crc32c.crc32c(b"56789", crc32c.crc32c(b"1234")) == 0xE3069283  # continued
     for size in (1, 7, 64, 1000):
         data = os.urandom(size)
-        assert event_file.crc32c(data) == stub.crc32c(data)
-        assert event_file.masked_crc32c(data) == stub.masked_crc32c(data)
+        assert crc32c.crc32c(data) == stub.crc32c(data)
+        assert crc32c.masked_crc32c(data) == stub.masked_crc32c(data)
+        assert crc32c.unmask(crc32c.masked_crc32c(data)) == stub.crc32c(data)
 
 
 def test_file_name_and_empty_writer(tmp_path):

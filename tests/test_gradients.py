@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.ops.array_ops import Slice
 from minitf.ops.base import apply_op, create_op, gradient_function, registered_ops
 from minitf.ops.nn_ops import SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits
 
@@ -123,6 +124,11 @@ def sparse_both_outputs(logits):
     return create_op(SparseSoftmaxCrossEntropyWithLogits(), [logits, labels], "xent").outputs
 
 
+def slice_op(begin, size):
+    """TF1's Slice op (tf.slice builds a StridedSlice; imported TF graphs hold Slice)."""
+    return lambda x: apply_op(Slice(), (x, begin, size), "Slice", same_dtype=False, arg_names=("input", "begin", "size"))
+
+
 def activation_grad_both(fn):
     """Gradient op ``(gradients, features)`` with both as inputs (second derivatives)."""
     return lambda g, x: tf.gradients(fn(x), x, grad_ys=g)[0]
@@ -215,6 +221,8 @@ CASES = {
     "Sigmoid": [Case(tf.sigmoid, [3, 2])],
     "Sign": [Case(lambda x: tf.sign(x) * x, [4], away=0.1)],
     "Sin": [Case(tf.sin, [4])],
+    "Slice": [Case(slice_op([0, 1], [2, -1]), [3, 3])],
+    "SliceGrad": [Case(grad_of(slice_op([1, 1], [2, 2]), np.zeros((3, 4))), [2, 2])],
     "Softmax": [Case(tf.nn.softmax, [3, 4]), Case(lambda x: tf.nn.softmax(x, axis=0), [3, 2]),
                 Case(tf.nn.softmax, [2, 3], dynamic=True)],
     "SoftmaxCrossEntropyWithLogits": [Case(both_outputs(SoftmaxCrossEntropyWithLogits()), [3, 4], distribution([3, 4])),

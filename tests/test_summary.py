@@ -243,7 +243,7 @@ def test_graph_def_round_trips_through_import(tmp_path):
     original = tf.get_default_graph()
     definition = original.as_graph_def(add_shapes=True)
     rebuilt = tf.Graph()
-    graph_def.import_graph_def(definition, rebuilt)
+    graph_def.import_nodes(definition, rebuilt)
     assert ([(op.name, op.type, [t.name for t in op.inputs], [c.name for c in op.control_inputs])
              for op in rebuilt.get_operations()] ==
             [(op.name, op.type, [t.name for t in op.inputs], [c.name for c in op.control_inputs])
@@ -297,7 +297,7 @@ def test_a_graph_of_many_op_types_is_rebuilt_and_computes_the_same():
     original = tf.get_default_graph()
     definition = original.as_graph_def(add_shapes=True)
     rebuilt = tf.Graph()
-    graph_def.import_graph_def(definition, rebuilt)
+    graph_def.import_nodes(definition, rebuilt)
     assert rebuilt.as_graph_def(add_shapes=True) == definition
     feed = {"x:0": [[1.0, -2.0, 3.0, 0.5], [0.0, 1.0, -1.0, 2.0]], "labels:0": [1, 0]}
     names = [t.name for t in outputs]
@@ -314,20 +314,20 @@ def test_import_refuses_a_name_taken_and_an_op_it_cannot_rebuild():
     tf.constant(1.0, name="c")
     definition = tf.get_default_graph().as_graph_def()
     with pytest.raises(ValueError, match="already has an operation of that name"):
-        graph_def.import_graph_def(definition)
-    graph_def.import_graph_def(definition, import_scope="copy")
+        graph_def.import_nodes(definition)
+    graph_def.import_nodes(definition, import_scope="copy")
     assert tf.get_default_graph().get_operation_by_name("copy/c").type == "Const"
     tf.reset_default_graph()
     tf.while_loop(lambda i: i < 3, lambda i: i + 1, [tf.constant(0)])
-    with pytest.raises(ValueError, match="Cannot rebuild node 'while/Enter'"):
-        graph_def.import_graph_def(tf.get_default_graph().as_graph_def(), tf.Graph())
+    with pytest.raises(ValueError, match="Cannot import node 'while/Enter'"):
+        graph_def.import_nodes(tf.get_default_graph().as_graph_def(), tf.Graph())
 
 
 def test_slices_are_rebuilt_from_their_attrs():
     x = tf.constant(np.arange(24.0).reshape(2, 3, 4))
     parts = [x[1:, ::2, 0], x[..., None, -1], x[0]]
     rebuilt = tf.Graph()
-    graph_def.import_graph_def(tf.get_default_graph().as_graph_def(), rebuilt)
+    graph_def.import_nodes(tf.get_default_graph().as_graph_def(), rebuilt)
     with tf.Session() as sess:
         expected = sess.run(parts)
     with tf.Session(graph=rebuilt) as sess:

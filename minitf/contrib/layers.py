@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from .. import dtypes, init_ops
+from .. import dtypes, init_ops, tf1_api
 from ..graph import GraphKeys, name_scope
 from ..layers import flatten  # noqa: F401  (tf.contrib.layers.flatten)
 from ..ops import nn_ops, random_ops
@@ -92,3 +92,5 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
                                   regularizer=biases_regularizer, trainable=trainable, collections=collections)
             outputs = nn_ops.bias_add(outputs, biases)
         return outputs if activation_fn is None else activation_fn(outputs)
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -709,6 +709,60 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
     return apply_op(kind, (input_,), name or "StridedSlice", arg_names=("input",))
 
 
+class Slice(Op):
+    """TF1's ``Slice`` with ``begin`` and ``size`` as tensors (``-1``: to the end), as graphs that
+    TensorFlow wrote hold it (its gradient of ``softmax_cross_entropy_with_logits``)."""
+
+    type = "Slice"
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "Index": inputs[1].dtype.base_dtype}
+
+    def infer(self, x, begin, size):
+        sizes = constant_value(size)
+        if sizes is None or x.shape.dims is None:
+            return x.dtype.base_dtype, TensorShape(None if x.shape.dims is None
+                                                   else [None] * x.shape.ndims)
+        begins = constant_value(begin)
+        dims = x.shape.as_list()
+        return x.dtype.base_dtype, TensorShape([
+            (None if d is None or begins is None else d - int(b)) if s == -1 else int(s)
+            for d, b, s in zip(dims, begins if begins is not None else dims, sizes)])
+
+    def forward(self, x, begin, size):
+        begin, size = to_numpy(begin).tolist(), to_numpy(size).tolist()
+        for i, (b, s, d) in enumerate(zip(begin, size, x.shape)):
+            end = d if s == -1 else b + s
+            if not 0 <= b <= end <= d:
+                raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {s}")
+        return x[tuple(slice(b, x.shape[i] if s == -1 else b + s)
+                       for i, (b, s) in enumerate(zip(begin, size)))]
+
+    def gradient(self, op, grad):
+        x, begin, _ = op.inputs
+        return [apply_op(SliceGrad(), (shape(x), begin, grad), "SliceGrad", same_dtype=False,
+                         arg_names=("shape", "begin", "grad")), None, None]
+
+
+class SliceGrad(Op):
+    """Slice's gradient: ``grad`` put back at ``begin`` into zeros of the input's shape (TF1 pads)."""
+
+    type = "SliceGrad"
+
+    def infer(self, input_shape, begin, grad):
+        return grad.dtype.base_dtype, shape_from_tensor(input_shape)
+
+    def forward(self, input_shape, begin, grad):
+        out = xp.zeros(tuple(int(n) for n in to_numpy(input_shape)), dtype=grad.dtype)
+        out[tuple(slice(int(b), int(b) + n) for b, n in zip(to_numpy(begin), grad.shape))] = grad
+        return out
+
+    def gradient(self, op, grad):
+        _, begin, dy = op.inputs
+        return [None, None, apply_op(Slice(), (grad, begin, shape(dy)), "Slice", same_dtype=False,
+                                     arg_names=("input", "begin", "size"))]
+
+
 def slice_(input_, begin, size, name=None) -> Tensor:
     """``tf.slice``: ``size`` elements from ``begin`` in each dimension (``-1`` = to the end)."""
     begin = [int(b) for b in begin]

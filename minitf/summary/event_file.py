@@ -30,38 +30,9 @@ from typing import Any, BinaryIO, Mapping
 import numpy as np
 
 from .. import protos
+from ..crc32c import masked_crc32c
 
 FILE_VERSION = "brain.Event:2"
-
-
-def _make_crc32c_table() -> tuple[int, ...]:
-    """CRC-32C (Castagnoli) of every byte value, for the table-driven loop in :func:`crc32c`."""
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)  # the reflected Castagnoli polynomial
-        table.append(crc)
-    return tuple(table)
-
-
-_CRC32C_TABLE = _make_crc32c_table()
-
-
-def crc32c(data: bytes) -> int:
-    """The CRC-32C checksum of ``data``, one table lookup per byte."""
-    crc = 0xFFFFFFFF
-    table = _CRC32C_TABLE
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data: bytes) -> int:
-    """The CRC as TFRecords store it: rotated and offset, so that a CRC of data that itself
-    contains CRCs does not degenerate."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
 def tfrecord(data: bytes) -> bytes:

@@ -1,68 +1,54 @@
 """Checkpoint files: what ``tf.train.Saver`` writes and reads (notebook 07).
 
 ``saver.save(sess, "model/dnn.ckpt", global_step=4)`` stores the variables under the *prefix*
-``model/dnn.ckpt-4``, in files named as TF1 names them, and records the latest prefixes in a
-text file ``model/checkpoint``::
+``model/dnn.ckpt-4``, in TensorFlow's own format, and records the latest prefixes in a text file
+``model/checkpoint``::
 
-    model/dnn.ckpt-4.index                 what the checkpoint holds (JSON, below)
-    model/dnn.ckpt-4.data-00000-of-00001   the values: a zip of .npy files, as numpy.savez writes
+    model/dnn.ckpt-4.index                 what the checkpoint holds: name -> dtype, shape, where
+    model/dnn.ckpt-4.data-00000-of-00001   the values, raw bytes one tensor after the other
     model/dnn.ckpt-4.meta                  the graph (a serialized MetaGraphDef), if given
     model/checkpoint                       model_checkpoint_path: "dnn.ckpt-4" ... (TF1's text)
 
-TF1's own ``.index``/``.data`` files are a binary table format; ours are simpler and can be
-opened with ``json`` and ``numpy.load``.  The index looks like::
+The ``.index``/``.data`` format is in :mod:`minitf.train.tensor_bundle`: real TensorFlow restores
+what minitf saves, and minitf what TensorFlow saved (sharded checkpoints and partitioned
+variables included).  Checkpoints that earlier versions of minitf wrote (a JSON index and a zip
+of ``.npy`` files) are still read, by :mod:`minitf.train.legacy_checkpoint`.
 
-    {"format": "minitf checkpoint", "version": 1, "data_sha256": "9f2c...",
-     "tensors": {"v1": {"key": "t0", "dtype": "float32", "shape": [3]},
-                 "name": {"key": "t1", "dtype": "string", "shape": []}}}
-
-Each tensor is stored in the data file under its ``key`` (names like ``layer1/W1`` are not
-used as file names inside the zip).  Strings are stored as a fixed-width ``S`` array plus an
-int64 array ``<key>_lengths``: numpy drops trailing NUL bytes from ``S`` values, and a
-serialized protocol buffer can end in one.  They are read back as object arrays of ``bytes``,
-as ``Session.run`` returns strings.
-
-Safety: nothing is ever pickled, so loading a checkpoint cannot run code (``numpy.load`` with
-``allow_pickle=False``), and ``data_sha256`` catches a data file that does not belong to its
-index.  Writes are atomic: each file is written under a temporary name in the same directory,
-synced to disk, then renamed into place -- data and meta first, the index last, because the
-index is what makes a checkpoint exist.  If anything fails, the temporary files are removed
-and the checkpoints already on disk are left as they were.  (Overwriting the *same* prefix is
-the one case a crash between two renames can damage; reading it then fails on the hash.)
+Safety: nothing is ever pickled, and a reader checks every size in the index against the dtype
+and the file before it allocates anything, and every tensor against its checksum.  Writes are
+atomic: each file is written under a temporary name in the same directory, synced to disk, then
+renamed into place -- data and meta first, the index last, because the index is what makes a
+checkpoint exist.  If anything fails, the temporary files are removed and the checkpoints
+already on disk are left as they were; the temporary files of a save that was killed outright
+(no ``except`` runs then) are removed by the next save in that directory.
 """
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import os
 import re
 import secrets
+import socket
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable, Mapping
+from typing import Any, BinaryIO, Callable, Mapping, Protocol
 
 import numpy as np
 
-INDEX_SUFFIX = ".index"
+from .. import dtypes
+from .legacy_checkpoint import LegacyReader, is_legacy_index
+from .tensor_bundle import INDEX_SUFFIX, BundleReader, checkpoint_not_found, index_file, write_data
+
 DATA_SUFFIX = ".data-00000-of-00001"
 META_SUFFIX = ".meta"
 STATE_FILENAME = "checkpoint"
-FORMAT_NAME = "minitf checkpoint"
-FORMAT_VERSION = 1
-STRING_DTYPE = "string"
-
-
-class CheckpointNotFoundError(FileNotFoundError):
-    """No checkpoint exists under this prefix (its ``.index`` file is missing)."""
-
-
-class CheckpointCorruptError(ValueError):
-    """The checkpoint's files exist but do not form a valid checkpoint."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Atomic writes
 # ---------------------------------------------------------------------------------------------
+
+_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())
+_TEMP_NAME = re.compile(r"\..+\.tmp-(?P<host>[A-Za-z0-9_-]+)-(?P<pid>\d+)-[0-9a-f]{8}")
+
 
 class _StagedFiles:
     """Write files under temporary names, then rename them into place, in the order staged.
@@ -74,13 +60,17 @@ class _StagedFiles:
     def __init__(self, directory: str) -> None:
         self._directory = directory
         self._pending: list[tuple[str, str]] = []  # (temporary path, final path)
+        remove_stale_temporary_files(directory)
 
     def write(self, final_path: str, write: Callable[[BinaryIO], Any]) -> str:
         """Call ``write(file)`` on a new temporary file, sync it, and return its path.
 
-        The name is hidden (leading dot) and random; ``open(..., "x")`` never reuses a file.
+        The name is hidden (leading dot) and says which process on which machine writes it,
+        so a later save can tell a killed save's leftovers from a running one's;
+        ``open(..., "x")`` never reuses a file.
         """
-        name = f".{os.path.basename(final_path)}.{secrets.token_hex(4)}.tmp"
+        name = (f".{os.path.basename(final_path)}.tmp-{_HOST}-{os.getpid()}-"
+                f"{secrets.token_hex(4)}")
         temp_path = os.path.join(self._directory, name)
         with open(temp_path, "xb") as f:
             self._pending.append((temp_path, final_path))
@@ -113,134 +103,121 @@ class _StagedFiles:
                 pass
 
 
+def remove_stale_temporary_files(directory: str) -> list[str]:
+    """Remove the temporary files that saves killed in ``directory`` left; returns their names.
+
+    A file is stale when the process that wrote it, on this machine, is gone.  Files of running
+    saves, and of other machines sharing the directory, are left alone.
+    """
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TEMP_NAME.fullmatch(name)
+        if match and match["host"] == _HOST and not _process_exists(int(match["pid"])):
+            try:
+                os.remove(os.path.join(directory, name))
+                removed.append(name)
+            except OSError:
+                pass
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no harmless way to ask there: keep the file
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _directory_of(path: str) -> str:
     return os.path.dirname(path) or "."
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------
-# Tensors <-> arrays in the data file
-# ---------------------------------------------------------------------------------------------
-
-def _encode_strings(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as a fixed-width ``S`` array and the exact length of each (see module docstring)."""
-    items = [item.encode("utf-8") if isinstance(item, str) else bytes(item)
-             for item in array.ravel()]
-    lengths = np.array([len(item) for item in items], dtype=np.int64).reshape(array.shape)
-    width = max([1, *lengths.ravel().tolist()])
-    return np.array(items, dtype=f"S{width}").reshape(array.shape), lengths
-
-
-def _decode_strings(strings: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The inverse of :func:`_encode_strings`: an object array of ``bytes``."""
-    rows = strings.reshape(-1).view(np.uint8).reshape(-1, strings.dtype.itemsize)
-    result = np.empty(rows.shape[0], dtype=object)
-    result[:] = [row[:n].tobytes() for row, n in zip(rows, lengths.reshape(-1))]
-    return result.reshape(strings.shape)
-
-
-def _encode(name: str, value: Any, key: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """One tensor's index entry and the arrays that store it, named by ``key``."""
-    array = np.asarray(value)
-    entry = {"key": key, "dtype": array.dtype.name, "shape": list(array.shape)}
-    if array.dtype.kind in "OSU":
-        strings, lengths = _encode_strings(array)
-        return {**entry, "dtype": STRING_DTYPE}, {key: strings, key + "_lengths": lengths}
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"cannot save {name!r}: "
-                        f"dtype {array.dtype} is not a number, bool or string type")
-    return entry, {key: array}
-
-
-def _decode(entry: Mapping[str, Any], data: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Read one tensor back from the opened data file."""
-    key = entry["key"]
-    if entry["dtype"] == STRING_DTYPE:
-        return _decode_strings(data[key], data[key + "_lengths"])
-    return data[key]
 
 
 # ---------------------------------------------------------------------------------------------
 # Checkpoints
 # ---------------------------------------------------------------------------------------------
 
+class CheckpointReader(Protocol):
+    """What both formats' readers offer (see :class:`~minitf.train.tensor_bundle.BundleReader`)."""
+
+    prefix: str
+
+    def tensor_names(self) -> list[str]: ...
+    def dtype(self, name: str) -> dtypes.DType: ...
+    def shape(self, name: str) -> list[int]: ...
+    def read(self, name: str) -> np.ndarray: ...
+
+
+def _storable(name: str, value: Any) -> np.ndarray:
+    """``value`` as an array a checkpoint stores: numbers and bools as they are, strings as an
+    object array of ``bytes``."""
+    array = np.asarray(value)
+    if array.dtype.kind in "OSU":
+        flat = np.empty(array.size, dtype=object)
+        flat[:] = [item.encode("utf-8") if isinstance(item, str) else bytes(item)
+                   for item in array.ravel()]
+        return flat.reshape(array.shape)
+    try:
+        dtypes.as_dtype(array.dtype)
+    except TypeError:
+        raise TypeError(f"cannot save {name!r}: "
+                        f"dtype {array.dtype} is not a number, bool or string type") from None
+    return array
+
+
 def write_checkpoint(prefix: str, tensors: Mapping[str, Any],
                      meta_graph: bytes | None = None) -> None:
-    """Save ``tensors`` (name -> array) as the checkpoint ``prefix``, atomically.
+    """Save ``tensors`` (name -> array) as the checkpoint ``prefix``, atomically, in TensorFlow's
+    format.
 
     Writes ``<prefix>.data-00000-of-00001``, ``<prefix>.meta`` (if ``meta_graph`` is given) and
     ``<prefix>.index``, creating missing directories.  Values may be numbers, bools or strings
     (``bytes``/``str``) of any shape.
     """
+    arrays = {name: _storable(name, value) for name, value in tensors.items()}
     directory = _directory_of(prefix)
     os.makedirs(directory, exist_ok=True)
-    entries, arrays = {}, {}
-    for i, name in enumerate(sorted(tensors)):
-        entries[name], stored = _encode(name, tensors[name], key=f"t{i}")
-        arrays.update(stored)
+    entries = {}
     with _StagedFiles(directory) as staged:
-        data_path = staged.write(prefix + DATA_SUFFIX, lambda f: np.savez(f, **arrays))
-        with open(data_path, "rb") as f:
-            data_sha256 = _sha256(f.read())
+        staged.write(prefix + DATA_SUFFIX, lambda f: entries.update(write_data(f, arrays)))
         if meta_graph is not None:
             staged.write(prefix + META_SUFFIX, lambda f: f.write(bytes(meta_graph)))
-        index = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "data_sha256": data_sha256,
-                 "tensors": entries}
-        index_text = json.dumps(index, indent=1).encode("utf-8")
-        staged.write(prefix + INDEX_SUFFIX, lambda f: f.write(index_text))
+        staged.write(prefix + INDEX_SUFFIX, lambda f: f.write(index_file(entries)))
         staged.commit()
+    for stale in _data_files(prefix):  # the shards of a checkpoint saved here before, if any
+        if not stale.endswith(DATA_SUFFIX):
+            os.remove(stale)
 
 
-def _read_index(prefix: str) -> dict[str, Any]:
-    """The parsed ``<prefix>.index``, checked to be one of ours."""
-    index_path = prefix + INDEX_SUFFIX
+def open_checkpoint(prefix: str) -> CheckpointReader:
+    """A reader of the checkpoint ``prefix`` in either format; it has read only the index.
+
+    Raises ``NotFoundError`` if there is no such checkpoint and ``DataLossError`` (naming the
+    file) if its index is damaged.
+    """
     try:
-        with open(index_path, "rb") as f:
-            index = json.loads(f.read().decode("utf-8"))
-    except FileNotFoundError:
-        raise CheckpointNotFoundError(
-            f"no checkpoint at {prefix!r}: {index_path} does not exist") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CheckpointCorruptError(
-            f"{index_path} is not a minitf checkpoint index: {error}") from None
-    if not (isinstance(index, dict) and index.get("format") == FORMAT_NAME
-            and index.get("version") == FORMAT_VERSION):
-        raise CheckpointCorruptError(
-            f"{index_path} is not a version-{FORMAT_VERSION} minitf checkpoint index")
-    return index
+        with open(prefix + INDEX_SUFFIX, "rb") as f:
+            start = f.read(1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise checkpoint_not_found(prefix) from None
+    return LegacyReader(prefix) if is_legacy_index(start) else BundleReader(prefix)
 
 
 def read_checkpoint(prefix: str) -> dict[str, np.ndarray]:
-    """Load the checkpoint ``prefix``: name -> array (strings as object arrays of ``bytes``).
-
-    Raises :class:`CheckpointNotFoundError` if there is no such checkpoint and
-    :class:`CheckpointCorruptError` if its files are incomplete or do not match.
-    """
-    index = _read_index(prefix)
-    data_path = prefix + DATA_SUFFIX
-    try:
-        with open(data_path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise CheckpointCorruptError(
-            f"checkpoint {prefix!r} is incomplete: {data_path} is missing") from None
-    if _sha256(data) != index["data_sha256"]:
-        raise CheckpointCorruptError(
-            f"{data_path} does not belong to {prefix}{INDEX_SUFFIX} (content hash differs): "
-            "the checkpoint was damaged or partly overwritten")
-    tensors = {}
-    with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-        for name, entry in index["tensors"].items():
-            value = _decode(entry, stored)
-            if (list(value.shape) != entry["shape"]
-                    or entry["dtype"] not in (STRING_DTYPE, value.dtype.name)):
-                raise CheckpointCorruptError(
-                    f"{name!r} in {data_path} does not match its index entry {entry}")
-            tensors[name] = value
-    return tensors
+    """Every tensor of the checkpoint ``prefix``: name -> array (strings as object arrays of
+    ``bytes``)."""
+    reader = open_checkpoint(prefix)
+    return {name: reader.read(name) for name in reader.tensor_names()}
 
 
 def checkpoint_exists(prefix: str) -> bool:
@@ -248,14 +225,25 @@ def checkpoint_exists(prefix: str) -> bool:
     return os.path.isfile(prefix + INDEX_SUFFIX)
 
 
+def _data_files(prefix: str) -> list[str]:
+    """The data files of the checkpoint ``prefix``, whatever its number of shards."""
+    directory, base = _directory_of(prefix), os.path.basename(prefix)
+    pattern = re.compile(re.escape(base) + r"\.data-\d{5}-of-\d{5}")
+    try:
+        return [os.path.join(directory, name) for name in os.listdir(directory)
+                if pattern.fullmatch(name)]
+    except OSError:
+        return []
+
+
 def remove_checkpoint(prefix: str) -> None:
     """Delete the checkpoint ``prefix`` (as ``Saver(max_to_keep=...)`` does with old ones).
 
     The index goes first, so an interrupted removal leaves no half checkpoint that looks whole.
     """
-    for suffix in (INDEX_SUFFIX, DATA_SUFFIX, META_SUFFIX):
+    for path in [prefix + INDEX_SUFFIX, *_data_files(prefix), prefix + META_SUFFIX]:
         try:
-            os.remove(prefix + suffix)
+            os.remove(path)
         except FileNotFoundError:
             pass
 

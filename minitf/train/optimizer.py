@@ -39,6 +39,7 @@ class Optimizer:
         self._name = name
         self._slots: dict = {}       # slot name -> {variable: slot variable}
         self._non_slots: dict = {}   # (name, graph) -> variable, e.g. Adam's beta1_power
+        self._outer_scope = ""       # the name scope apply_gradients was called in
 
     def get_name(self) -> str:
         return self._name
@@ -81,6 +82,7 @@ class Optimizer:
         if not var_list:
             raise ValueError(f"No gradients provided for any variable: {[str(v) for _, v in grads_and_vars]}.")
         graph = get_default_graph()
+        self._outer_scope = graph.get_name_scope()   # where TF1 puts beta1_power: the caller's
         with graph.control_dependencies(None), graph.name_scope(None):   # TF1's init_scope
             self._create_slots(var_list)
         with name_scope(name, self._name) as scope:
@@ -141,9 +143,11 @@ class Optimizer:
 
     def _non_slot(self, name: str, initial_value):
         """A variable shared by all the updates of this optimizer in this graph (``beta1_power``)."""
-        key = (name, get_default_graph())
+        graph = get_default_graph()
+        key = (name, graph)
         if key not in self._non_slots:
-            self._non_slots[key] = Variable(initial_value, name=name, trainable=False)
+            with graph.name_scope(self._outer_scope + "/" if self._outer_scope else None):
+                self._non_slots[key] = Variable(initial_value, name=name, trainable=False)
         return self._non_slots[key]
 
     @staticmethod

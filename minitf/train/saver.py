@@ -33,11 +33,11 @@ import numpy as np
 from .. import dtypes, errors
 from ..graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
 from .. import protos
-from ..summary.graph_def import import_graph_def
+from ..summary.graph_def import import_nodes
 from ..variables import Variable, global_variables
 from .checkpoint_format import (
-    INDEX_SUFFIX, STATE_FILENAME, CheckpointCorruptError, checkpoint_exists,
-    read_checkpoint, remove_checkpoint, update_checkpoint_state, write_checkpoint,
+    INDEX_SUFFIX, STATE_FILENAME, CheckpointReader, checkpoint_exists, open_checkpoint,
+    remove_checkpoint, update_checkpoint_state, write_checkpoint,
 )
 
 # Collections of variables: a .meta file stores them as VariableDef protos, as TF1 does.
@@ -58,7 +58,9 @@ class Saver:
     addition one every ``keep_checkpoint_every_n_hours``.
 
     ``reshape``, ``sharded``, ``name`` and ``write_version`` are accepted for TF1 code and have
-    no effect: minitf always writes one file of each kind, in its own format.
+    no effect: minitf always writes one data file, in TF1's (V2) format, which real TensorFlow
+    restores.  It restores checkpoints TensorFlow wrote, sharded ones included, and those that
+    earlier versions of minitf wrote.
     """
 
     def __init__(self, var_list: Iterable[Variable] | Mapping[str, Variable] | None = None,
@@ -149,21 +151,23 @@ class Saver:
     def export_meta_graph(self, filename: str | None = None,
                           collection_list: Iterable[str] | None = None,
                           graph: Graph | None = None) -> Any:
-        """The ``MetaGraphDef`` of the (default) graph with this Saver's settings; written to
-        ``filename`` if given."""
-        saver_def = protos.proto_module("saver_pb2").SaverDef(
-            max_to_keep=self._max_to_keep or 0, version=_CHECKPOINT_V2,
-            keep_checkpoint_every_n_hours=self._keep_every_seconds / 3600)
-        return export_meta_graph(filename, graph=graph, saver_def=saver_def,
-                                 collection_list=collection_list)
+        """The ``MetaGraphDef`` of the (default) graph; written to ``filename`` if given.
+
+        It has no ``SaverDef``: TF1's names the tensors of the save ops a TF1 Saver adds to the
+        graph, which minitf's Saver does not add.  Without one, ``import_meta_graph`` -- real
+        TensorFlow's and minitf's -- makes a new Saver for the graph's variables, which restores
+        the checkpoint by their names.
+        """
+        return export_meta_graph(filename, graph=graph, collection_list=collection_list)
 
     # ---- restoring --------------------------------------------------------------------------
     def restore(self, sess: Any, save_path: str | os.PathLike | None) -> None:
         """Give the variables in ``sess`` the values saved under ``save_path``, by name.
 
         The variables need no initializer first.  A name missing from the checkpoint is a
-        ``NotFoundError``; another dtype or shape an ``InvalidArgumentError``; in both cases no
-        variable is changed.
+        ``NotFoundError``; another dtype or shape an ``InvalidArgumentError``; a damaged
+        checkpoint a ``DataLossError``.  Only this Saver's variables are read from the data
+        file, and all of them before any variable is changed: on an error none is.
         """
         if not self._variables:
             return
@@ -172,13 +176,11 @@ class Saver:
         save_path = os.fspath(save_path)
         if not checkpoint_exists(save_path):
             raise ValueError(f"The passed save_path is not a valid checkpoint: {save_path}")
-        try:
-            saved = read_checkpoint(save_path)
-        except CheckpointCorruptError as error:
-            raise errors.DataLossError(None, None, str(error)) from None
-        _check_against_checkpoint(self._variables, saved)
+        reader = open_checkpoint(save_path)
+        _check_against_checkpoint(self._variables, reader)
+        values = {name: reader.read(name) for name in self._variables}
         for name, variable in self._variables.items():
-            variable.load(saved[name], sess)
+            variable.load(values[name], sess)
 
 
 def _variables_by_name(var_list: Iterable[Variable] | Mapping[str, Variable]) -> dict[str, Variable]:
@@ -208,29 +210,31 @@ def _shape_string(shape: Iterable[Any]) -> str:
     return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
 
 
-def _check_against_checkpoint(variables: Mapping[str, Variable], saved: Mapping[str, np.ndarray]) -> None:
-    """Raise TF1's restore error if a name is missing or a dtype or shape differs.
+def _check_against_checkpoint(variables: Mapping[str, Variable], reader: CheckpointReader) -> None:
+    """Raise TF1's restore error if a name is missing or a dtype or shape differs (from the
+    index alone: no value is read).
 
     As in TF1: missing names first (in sorted order), then all dtype mismatches, then the
     first shape mismatch; the message says that the graph and the checkpoint disagree.
     """
+    saved = set(reader.tensor_names())
     missing = sorted(name for name in variables if name not in saved)
     if missing:
         raise _restore_error(errors.NotFoundError, "a Variable name or other graph key that is missing",
                              f"Key {missing[0]} not found in checkpoint")
     wrong_dtypes = [f"tensor_name = {name}; expected dtype {_type_string(variables[name].dtype)} "
-                    f"does not equal original dtype {_type_string(dtypes.as_dtype(saved[name].dtype))}"
+                    f"does not equal original dtype {_type_string(reader.dtype(name))}"
                     for name in sorted(variables)
-                    if dtypes.as_dtype(saved[name].dtype) != variables[name].dtype.base_dtype]
+                    if reader.dtype(name) != variables[name].dtype.base_dtype]
     if wrong_dtypes:
         raise _restore_error(errors.InvalidArgumentError,
                              "a mismatch between the current graph and the graph", "\n".join(wrong_dtypes))
     for name, variable in variables.items():
-        if not variable.shape.is_compatible_with(saved[name].shape):
+        if not variable.shape.is_compatible_with(reader.shape(name)):
             raise _restore_error(
                 errors.InvalidArgumentError, "a mismatch between the current graph and the graph",
                 f"Assign requires shapes of both tensors to match. lhs shape= "
-                f"{_shape_string(variable.shape.as_list())} rhs shape= {_shape_string(saved[name].shape)}")
+                f"{_shape_string(variable.shape.as_list())} rhs shape= {_shape_string(reader.shape(name))}")
 
 
 def _restore_error(error_class: type, cause: str, original: str) -> errors.OpError:
@@ -244,7 +248,8 @@ def _restore_error(error_class: type, cause: str, original: str) -> errors.OpErr
 # ---------------------------------------------------------------------------------------------
 
 def export_meta_graph(filename: str | os.PathLike | None = None, graph: Graph | None = None,
-                      saver_def: Any = None, collection_list: Iterable[str] | None = None) -> Any:
+                      saver_def: Any = None, collection_list: Iterable[str] | None = None,
+                      as_text: bool = False) -> Any:
     """``tf.train.export_meta_graph``: a ``MetaGraphDef`` of ``graph`` (default graph) with its
     collections (all, or those in ``collection_list``); written to ``filename`` if given."""
     graph = graph or get_default_graph()
@@ -256,9 +261,30 @@ def export_meta_graph(filename: str | os.PathLike | None = None, graph: Graph | 
     for key in keys:
         _add_collection_def(meta_graph, key, graph.get_collection(key))
     if filename is not None:
-        with open(filename, "wb") as f:
-            f.write(meta_graph.SerializeToString())
+        _write_proto(meta_graph, os.fspath(filename), as_text)
     return meta_graph
+
+
+def _write_proto(message: Any, path: str, as_text: bool) -> None:
+    from google.protobuf import text_format
+
+    data = text_format.MessageToString(message).encode("utf-8") if as_text else \
+        message.SerializeToString()
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def write_graph(graph_or_graph_def: Any, logdir: str | os.PathLike, name: str,
+                as_text: bool = True) -> str:
+    """``tf.train.write_graph``: write a graph's ``GraphDef`` to ``logdir/name`` -- as text by
+    default, as TF1 does (``as_text=False``: binary, a ``.pb``); returns the path.  Real
+    TensorFlow's ``tf.import_graph_def`` reads it."""
+    definition = (graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, Graph)
+                  else graph_or_graph_def)
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(os.fspath(logdir), name)
+    _write_proto(definition, path, as_text)
+    return path
 
 
 def _add_collection_def(meta_graph: Any, key: str, items: list) -> None:
@@ -291,18 +317,29 @@ def _variable_def(variable: Variable) -> Any:
         trainable=variable.trainable)
 
 
+class MetaGraphFileError(errors.DataLossError, OSError):
+    """A ``.meta`` file that does not parse: TF1 raises ``IOError`` there, so this is one too."""
+
+
 def read_meta_graph_file(filename: str | os.PathLike) -> Any:
-    """The ``MetaGraphDef`` in a ``.meta`` file."""
+    """The ``MetaGraphDef`` in a ``.meta`` file, binary or text (as TF1 reads both)."""
+    from google.protobuf import text_format
     from google.protobuf.message import DecodeError
 
     meta_graph_pb2 = protos.proto_module("meta_graph_pb2")
     try:
         with open(filename, "rb") as f:
-            return meta_graph_pb2.MetaGraphDef.FromString(f.read())
+            data = f.read()
     except FileNotFoundError:
         raise OSError(f"File {os.fspath(filename)} does not exist.") from None
+    try:
+        return meta_graph_pb2.MetaGraphDef.FromString(data)
     except DecodeError as error:
-        raise OSError(f"Cannot parse file {os.fspath(filename)}: {error}.") from None
+        try:
+            return text_format.Parse(data.decode("utf-8"), meta_graph_pb2.MetaGraphDef())
+        except (UnicodeDecodeError, text_format.ParseError):
+            raise MetaGraphFileError(None, None, f"Cannot parse file {os.fspath(filename)}: "
+                                                 f"{error}.") from None
 
 
 def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
@@ -324,7 +361,7 @@ def import_meta_graph(meta_graph_or_file: Any, clear_devices: bool = False,
     if not isinstance(meta_graph, protos.proto_module("meta_graph_pb2").MetaGraphDef):
         meta_graph = read_meta_graph_file(meta_graph_or_file)
     graph = get_default_graph()
-    import_graph_def(meta_graph.graph_def, graph, import_scope)
+    import_nodes(meta_graph.graph_def, graph, import_scope)
     imported = _import_collections(meta_graph.collection_def, graph, import_scope)
     prefix = f"{import_scope}/" if import_scope else ""
     saved_variables = {v.op.name[len(prefix):]: v for v in imported.get(GraphKeys.GLOBAL_VARIABLES, [])}
