@@ -213,10 +213,10 @@ class _Plan:
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
             raise _kernel_error(e, op, [values[i] for i in ins]) from e
-        fetched = [None if slot is None else values[slot] for slot in self.fetch_slots]
         if self.may_skip_fetch:
-            _refuse_skipped(self.elements, fetched)
-        return [None if value is None else _fetched(value, copy) for value, copy in zip(fetched, self.copy_fetch)]
+            _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
+        return [None if slot is None else _fetched(values[slot], copy)
+                for slot, copy in zip(self.fetch_slots, self.copy_fetch)]
 
 
 def _dependencies(op: Operation):

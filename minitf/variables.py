@@ -53,7 +53,8 @@ class Variable:
         from_fn = callable(initial_value)
         graph = get_default_graph() if from_fn else graph_of([initial_value])
         # as TF1's init_scope: a variable's ops wait for nothing (not the enclosing control dependencies)
-        with graph.control_dependencies(None), name_scope(name, "Variable", [] if from_fn else [initial_value]) as scope:
+        values = [] if from_fn else [initial_value]
+        with graph.control_dependencies(None), name_scope(name, "Variable", values) as scope:
             if from_fn:
                 with name_scope("Initializer"):
                     initial_value = initial_value()

@@ -315,3 +315,17 @@ def test_control_dependencies_belong_to_the_graph_as_in_tf_1_15():
         with g.control_dependencies([first]):
             _in_threads(other)
     assert got == ["first"]
+
+
+def test_register_tensor_conversion_function_as_in_tf1():
+    class Meters:
+        def __init__(self, value):
+            self.value = value
+
+    tf.register_tensor_conversion_function(
+        Meters, lambda m, dtype=None, name=None, as_ref=False: tf.constant(m.value, dtype=dtype, name=name))
+    total = tf.add(Meters(2.0), 1.0)
+    packed = tf.convert_to_tensor([tf.constant(1), 2])            # a list holding tensors is packed
+    assert total.op.inputs[0].op.type == "Const" and packed.op.type == "Pack" and packed.op.name == "packed"
+    with tf.Session() as sess:
+        assert sess.run(total) == 3.0 and sess.run(packed).tolist() == [1, 2]

@@ -465,7 +465,7 @@ def _autopacking(value, dtype=None, name=None, as_ref=False):
     """convert_to_tensor of a list holding tensors: TF1 packs it (op ``packed``)."""
     if not _contains_tensor(value):
         return NotImplemented
-    items = [_autopacking(v, dtype, name) if _contains_tensor(v) else v for v in value]
+    items = [_autopacking(v, dtype, name) if isinstance(v, (list, tuple)) else v for v in value]
     return stack(items, name=name or "packed")
 
 

@@ -1,4 +1,4 @@
-"""Control ops: ``tf.no_op``, ``tf.group``, ``tf.cond`` and ``tf.while_loop`` -- ordering and choosing what runs (notebook 03).
+"""Control ops: ``tf.group``, ``tf.cond``, ``tf.while_loop`` -- ordering and choosing what runs (notebook 03).
 
 ``tf.cond`` builds both branches into the graph, as TF1 does.  Each branch starts at a ``Switch``
 op (``cond/switch_t``, ``cond/switch_f``) that is SKIPPED when the predicate does not select its

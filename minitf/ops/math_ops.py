@@ -1,8 +1,9 @@
 """Math ops: element-wise arithmetic, matmul, reductions, casts (notebooks 01-03).
 
-Each class is one TensorFlow op type with its shape rule, its computation and its
-gradient.  The lowercase functions are the ``tf.*`` API; the Python operators on tensors
-(``a + b``) call them with TF1's base names (``add``, not ``Add``).
+Each op type has its shape rule, its computation and its gradient in one place; the element-wise
+ops are one line each (kernel, gradient), like JAX's primitives.  The lowercase functions are the
+``tf.*`` API; the Python operators on tensors (``a + b``) call them with TF1's base names
+(``add``, not ``Add``).
 """
 from __future__ import annotations
 
@@ -17,296 +18,103 @@ from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, c
 from .shape_ops import Reduction, Sum, broadcast_shape, rank, reduce_to_shape, size
 
 
-# ---- element-wise binary ops ---------------------------------------------------------------
+# ---- element-wise ops: one line each -------------------------------------------------------------
+# ``gradient`` gets the op's input(s), its output and the incoming gradient; with two inputs it
+# returns both inputs' gradients before the broadcasting is undone (``reduce_to_shape``).
+def _unary_op(type_name: str, forward, gradient=None) -> type:
+    """An element-wise op of one input; ``gradient(x, y, grad)`` is x's gradient (None: not differentiable)."""
+    def op_gradient(self, op, grad):
+        return [gradient(op.inputs[0], op.outputs[0], grad)]
+
+    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward),
+                                   "gradient": op_gradient if gradient else None})
+
+
 class _Binary(Op):
     def infer(self, x, y):
         return x.dtype.base_dtype, broadcast_shape(x.shape, y.shape)
 
 
-class AddV2(_Binary):
-    type = "AddV2"
-    forward = staticmethod(xp.add)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y), reduce_to_shape(grad, y, x)]
-
-
-class Sub(_Binary):
-    type = "Sub"
-    forward = staticmethod(xp.subtract)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y), reduce_to_shape(negative(grad), y, x)]
-
-
-class Mul(_Binary):
-    type = "Mul"
-    forward = staticmethod(xp.multiply)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(multiply(grad, y), x, y), reduce_to_shape(multiply(x, grad), y, x)]
-
-
-class RealDiv(_Binary):
-    type = "RealDiv"
-    forward = staticmethod(xp.true_divide)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(divide(grad, y), x, y),
-                reduce_to_shape(multiply(grad, divide(divide(negative(x), y), y)), y, x)]
-
-
-class DivNoNan(_Binary):
-    """``x / y``, but 0 where ``y`` is 0 (``tf.div_no_nan``; the losses average with it)."""
-
-    type = "DivNoNan"
-
-    def forward(self, x, y):
-        zero = y == 0
-        return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(div_no_nan(grad, y), x, y),
-                reduce_to_shape(multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)), y, x)]
-
-
-class FloorDiv(_Binary):
-    type = "FloorDiv"
-    gradient = None
-    forward = staticmethod(xp.floor_divide)
-
-
-class FloorMod(_Binary):
-    type = "FloorMod"
-    forward = staticmethod(xp.mod)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y),
-                reduce_to_shape(multiply(grad, negative(floor(divide(x, y)))), y, x)]
-
-
-class Pow(_Binary):
-    type = "Pow"
-    forward = staticmethod(xp.power)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        z = op.outputs[0]
-        gx = multiply(grad, multiply(y, pow_(x, subtract(y, 1))))
-        safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
-        gy = multiply(grad, multiply(z, safe_log))
-        return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
-
-
-class Maximum(_Binary):
-    type = "Maximum"
-    forward = staticmethod(xp.maximum)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        mask = greater_equal(x, y)
-        return [reduce_to_shape(where(mask, grad, zeros_like(grad)), x, y),
-                reduce_to_shape(where(mask, zeros_like(grad), grad), y, x)]
-
-
-class Minimum(_Binary):
-    type = "Minimum"
-    forward = staticmethod(xp.minimum)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        mask = less_equal(x, y)
-        return [reduce_to_shape(where(mask, grad, zeros_like(grad)), x, y),
-                reduce_to_shape(where(mask, zeros_like(grad), grad), y, x)]
-
-
-class SquaredDifference(_Binary):
-    type = "SquaredDifference"
-
-    def forward(self, x, y):
-        d = x - y
-        return d * d
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        g = multiply(multiply(grad, 2.0), subtract(x, y))
-        return [reduce_to_shape(g, x, y), reduce_to_shape(negative(g), y, x)]
-
-
 class _Compare(_Binary):
-    gradient = None
-
     def infer(self, x, y):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _comparison(type_name: str, ufunc):
-    return type(type_name, (_Compare,), {"type": type_name, "forward": staticmethod(ufunc),
-                                         "__doc__": f"Element-wise {ufunc.__name__}, a bool tensor."})
+def _binary_op(type_name: str, forward, gradient=None, base=_Binary) -> type:
+    """An element-wise op of two inputs that broadcast; ``gradient(x, y, z, grad) -> (gx, gy)``."""
+    def op_gradient(self, op, grad):
+        x, y = op.inputs
+        gx, gy = gradient(x, y, op.outputs[0], grad)
+        return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
+
+    return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
+                                     "gradient": op_gradient if gradient else None})
 
 
-Equal = _comparison("Equal", xp.equal)
-NotEqual = _comparison("NotEqual", xp.not_equal)
-Less = _comparison("Less", xp.less)
-LessEqual = _comparison("LessEqual", xp.less_equal)
-Greater = _comparison("Greater", xp.greater)
-GreaterEqual = _comparison("GreaterEqual", xp.greater_equal)
-LogicalAnd = _comparison("LogicalAnd", xp.logical_and)
-LogicalOr = _comparison("LogicalOr", xp.logical_or)
+def _div_no_nan(x, y):
+    """``x / y``, but 0 where ``y`` is 0 (``tf.div_no_nan``; the losses average with it)."""
+    zero = y == 0
+    return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
 
 
-# ---- element-wise unary ops ----------------------------------------------------------------
-class Neg(Op):
-    type = "Neg"
-    forward = staticmethod(xp.negative)
-
-    def gradient(self, op, grad):
-        return [negative(grad)]
+def _pow_gradient(x, y, z, grad):
+    safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
+    return multiply(grad, multiply(y, pow_(x, subtract(y, 1)))), multiply(grad, multiply(z, safe_log))
 
 
-class Log(Op):
-    type = "Log"
-
-    def forward(self, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return xp.log(x)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, reciprocal(op.inputs[0]))]
+def _pick(mask, grad):
+    """``grad`` where ``mask`` holds for the first input, elsewhere for the second (max, min)."""
+    zeros = zeros_like(grad)
+    return where(mask, grad, zeros), where(mask, zeros, grad)
 
 
-class Log1p(Op):
-    type = "Log1p"
-    forward = staticmethod(xp.log1p)
-
-    def gradient(self, op, grad):
-        return [divide(grad, add(op.inputs[0], 1))]
+def _squared_difference_gradient(x, y, z, grad):
+    g = multiply(multiply(grad, 2.0), subtract(x, y))
+    return g, negative(g)
 
 
-class Exp(Op):
-    type = "Exp"
-    forward = staticmethod(xp.exp)
+AddV2 = _binary_op("AddV2", xp.add, lambda x, y, z, g: (g, g))
+Sub = _binary_op("Sub", xp.subtract, lambda x, y, z, g: (g, negative(g)))
+Mul = _binary_op("Mul", xp.multiply, lambda x, y, z, g: (multiply(g, y), multiply(x, g)))
+RealDiv = _binary_op("RealDiv", xp.true_divide,
+                     lambda x, y, z, g: (divide(g, y), multiply(g, divide(divide(negative(x), y), y))))
+DivNoNan = _binary_op("DivNoNan", _div_no_nan,
+                      lambda x, y, z, g: (div_no_nan(g, y), multiply(g, div_no_nan(div_no_nan(negative(x), y), y))))
+FloorDiv = _binary_op("FloorDiv", xp.floor_divide)
+FloorMod = _binary_op("FloorMod", xp.mod, lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))))
+Pow = _binary_op("Pow", xp.power, _pow_gradient)
+Maximum = _binary_op("Maximum", xp.maximum, lambda x, y, z, g: _pick(greater_equal(x, y), g))
+Minimum = _binary_op("Minimum", xp.minimum, lambda x, y, z, g: _pick(less_equal(x, y), g))
+SquaredDifference = _binary_op("SquaredDifference", lambda x, y: (x - y) * (x - y), _squared_difference_gradient)
+Equal = _binary_op("Equal", xp.equal, base=_Compare)
+NotEqual = _binary_op("NotEqual", xp.not_equal, base=_Compare)
+Less = _binary_op("Less", xp.less, base=_Compare)
+LessEqual = _binary_op("LessEqual", xp.less_equal, base=_Compare)
+Greater = _binary_op("Greater", xp.greater, base=_Compare)
+GreaterEqual = _binary_op("GreaterEqual", xp.greater_equal, base=_Compare)
+LogicalAnd = _binary_op("LogicalAnd", xp.logical_and, base=_Compare)
+LogicalOr = _binary_op("LogicalOr", xp.logical_or, base=_Compare)
 
-    def gradient(self, op, grad):
-        return [multiply(grad, op.outputs[0])]
-
-
-class Sqrt(Op):
-    type = "Sqrt"
-    forward = staticmethod(xp.sqrt)
-
-    def gradient(self, op, grad):
-        return [divide(multiply(grad, 0.5), op.outputs[0])]
-
-
-class Rsqrt(Op):
-    type = "Rsqrt"
-
-    def forward(self, x):
-        return 1 / xp.sqrt(x)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, multiply(-0.5, multiply(y, multiply(y, y))))]
-
-
-class Square(Op):
-    type = "Square"
-    forward = staticmethod(xp.square)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, multiply(2.0, op.inputs[0]))]
-
-
-class Reciprocal(Op):
-    type = "Reciprocal"
-    forward = staticmethod(xp.reciprocal)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [negative(multiply(grad, multiply(y, y)))]
-
-
-class Abs(Op):
-    type = "Abs"
-    forward = staticmethod(xp.abs)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, sign(op.inputs[0]))]
-
-
-class Sign(Op):
-    type = "Sign"
-    forward = staticmethod(xp.sign)
-
-    def gradient(self, op, grad):
-        return [zeros_like(op.inputs[0])]
-
-
-class Sigmoid(Op):
-    type = "Sigmoid"
-
-    def forward(self, x):
-        return 0.5 * (xp.tanh(0.5 * x) + 1)   # = 1 / (1 + e^-x), without overflow
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, multiply(y, subtract(1.0, y)))]
-
-
-class Tanh(Op):
-    type = "Tanh"
-    forward = staticmethod(xp.tanh)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, subtract(1.0, square(y)))]
-
-
-class Sin(Op):
-    type = "Sin"
-    forward = staticmethod(xp.sin)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, cos(op.inputs[0]))]
-
-
-class Cos(Op):
-    type = "Cos"
-    forward = staticmethod(xp.cos)
-
-    def gradient(self, op, grad):
-        return [negative(multiply(grad, sin(op.inputs[0])))]
-
-
-class Floor(Op):
-    type = "Floor"
-    gradient = None
-    forward = staticmethod(xp.floor)
-
-
-class Ceil(Op):
-    type = "Ceil"
-    gradient = None
-    forward = staticmethod(xp.ceil)
-
-
-class Round(Op):
-    type = "Round"
-    gradient = None
-    forward = staticmethod(xp.round)
-
-
-class LogicalNot(Op):
-    type = "LogicalNot"
-    gradient = None
-    forward = staticmethod(xp.logical_not)
+Neg = _unary_op("Neg", xp.negative, lambda x, y, g: negative(g))
+Log = _unary_op("Log", xp.log, lambda x, y, g: multiply(g, reciprocal(x)))
+Log1p = _unary_op("Log1p", xp.log1p, lambda x, y, g: divide(g, add(x, 1)))
+Exp = _unary_op("Exp", xp.exp, lambda x, y, g: multiply(g, y))
+Sqrt = _unary_op("Sqrt", xp.sqrt, lambda x, y, g: divide(multiply(g, 0.5), y))
+Rsqrt = _unary_op("Rsqrt", lambda x: 1 / xp.sqrt(x),
+                  lambda x, y, g: multiply(g, multiply(-0.5, multiply(y, multiply(y, y)))))
+Square = _unary_op("Square", xp.square, lambda x, y, g: multiply(g, multiply(2.0, x)))
+Reciprocal = _unary_op("Reciprocal", xp.reciprocal, lambda x, y, g: negative(multiply(g, multiply(y, y))))
+Abs = _unary_op("Abs", xp.abs, lambda x, y, g: multiply(g, sign(x)))
+Sign = _unary_op("Sign", xp.sign, lambda x, y, g: zeros_like(x))
+Sigmoid = _unary_op("Sigmoid", lambda x: 0.5 * (xp.tanh(0.5 * x) + 1),   # 1 / (1 + e^-x) without overflow
+                    lambda x, y, g: multiply(g, multiply(y, subtract(1.0, y))))
+Tanh = _unary_op("Tanh", xp.tanh, lambda x, y, g: multiply(g, subtract(1.0, square(y))))
+Sin = _unary_op("Sin", xp.sin, lambda x, y, g: multiply(g, cos(x)))
+Cos = _unary_op("Cos", xp.cos, lambda x, y, g: negative(multiply(g, sin(x))))
+Floor = _unary_op("Floor", xp.floor)
+Ceil = _unary_op("Ceil", xp.ceil)
+Round = _unary_op("Round", xp.round)
+LogicalNot = _unary_op("LogicalNot", xp.logical_not)
 
 
 # ---- matmul --------------------------------------------------------------------------------

@@ -40,108 +40,46 @@ def _deprecated(what: str, instructions: str, args: str = "") -> None:
 
 # ---- activations ------------------------------------------------------------------------------
 class _ActivationGrad(Op):
-    """``(gradients, features) -> gradients * f'(features)``: linear in ``gradients``, so its own
-    gradient is itself for ``gradients``; ``features`` gets ``features_gradient`` (zero by default)."""
+    """``(gradients, v) -> gradients * f'(...)``, TF1's one-kernel gradient of an activation (``v`` is
+    the activation's input or output).  Linear in ``gradients``, so its own gradient is itself for
+    ``gradients``; ``v`` gets ``v_gradient(grad, gradients, v)``, zero when None."""
+
+    v_gradient = None
 
     def gradient(self, op, grad):
-        features = op.inputs[1]
-        return [apply_op(type(self)(), (grad, features), self.type, arg_names=("gradients", "features")),
-                self.features_gradient(op, grad)]
-
-    def features_gradient(self, op, grad):
-        return zeros_like(op.inputs[1])
+        dy, v = op.inputs
+        return [apply_op(type(self)(), (grad, v), self.type, arg_names=("gradients", "features")),
+                zeros_like(v) if self.v_gradient is None else self.v_gradient(grad, dy, v)]
 
 
-class Relu(Op):
-    """``max(x, 0)``."""
-
-    type = "Relu"
-
-    def forward(self, x):
-        return xp.maximum(x, 0)
+def _activation(type_name: str, forward, grad_forward, of_output: bool, v_gradient=None, v_name="features") -> tuple:
+    """An activation op and its ``...Grad`` op; ``grad_forward(gradients, v)`` with ``v`` the
+    activation's output (``of_output``) or its input (TF1 names that input ``v_name``)."""
+    grad_cls = type(type_name + "Grad", (_ActivationGrad,), {
+        "type": type_name + "Grad", "forward": staticmethod(grad_forward),
+        "v_gradient": None if v_gradient is None else staticmethod(v_gradient)})
 
     def gradient(self, op, grad):
-        return [apply_op(ReluGrad(), (grad, op.outputs[0]), "ReluGrad", arg_names=("gradients", "features"))]
+        v = op.outputs[0] if of_output else op.inputs[0]
+        return [apply_op(grad_cls(), (grad, v), grad_cls.type, arg_names=("gradients", v_name))]
+
+    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward), "gradient": gradient}), grad_cls
 
 
-class ReluGrad(_ActivationGrad):
-    """The gradient of Relu: ``gradients`` where the output was positive, else 0."""
-
-    type = "ReluGrad"
-
-    def forward(self, grad, y):
-        return grad * (y > 0)
-
-
-class Relu6(Op):
-    """``min(max(x, 0), 6)``."""
-
-    type = "Relu6"
-
-    def forward(self, x):
-        return xp.clip(x, 0, 6)
-
-    def gradient(self, op, grad):
-        return [apply_op(Relu6Grad(), (grad, op.inputs[0]), "Relu6Grad", arg_names=("gradients", "features"))]
-
-
-class Relu6Grad(_ActivationGrad):
-    """``gradients`` where ``0 < features < 6``, else 0."""
-
-    type = "Relu6Grad"
-
-    def forward(self, grad, x):
-        return grad * ((x > 0) & (x < 6))
-
-
-class Elu(Op):
-    """``x`` for ``x > 0``, else ``exp(x) - 1``."""
-
-    type = "Elu"
-
-    def forward(self, x):
-        return xp.where(x < 0, xp.exp(xp.minimum(x, 0)) - 1, x)
-
-    def gradient(self, op, grad):
-        return [apply_op(EluGrad(), (grad, op.outputs[0]), "EluGrad", arg_names=("gradients", "outputs"))]
-
-
-class EluGrad(_ActivationGrad):
-    """From the Elu output ``y``: ``gradients`` where ``y > 0``, else ``gradients * (y + 1)``."""
-
-    type = "EluGrad"
-
-    def forward(self, grad, y):
-        return xp.where(y < 0, (y + 1) * grad, grad)
-
-    def features_gradient(self, op, grad):
-        dy, y = op.inputs
-        return where(y < 0, multiply(grad, dy), zeros_like(y))
-
-
-class Softplus(Op):
-    """``log(1 + exp(x))``, computed without overflow."""
-
-    type = "Softplus"
-
-    def forward(self, x):
-        return xp.logaddexp(x, x.dtype.type(0))
-
-    def gradient(self, op, grad):
-        return [apply_op(SoftplusGrad(), (grad, op.inputs[0]), "SoftplusGrad", arg_names=("gradients", "features"))]
-
-
-class SoftplusGrad(_ActivationGrad):
-    """``gradients * sigmoid(features)``."""
-
-    type = "SoftplusGrad"
-
-    def forward(self, grad, x):
-        return grad * (0.5 * (xp.tanh(0.5 * x) + 1))
-
-    def features_gradient(self, op, grad):
-        dy, x = op.inputs   # d/dx sigmoid(x) = 1 / (exp(-x) + 2 + exp(x))
-        return multiply(grad, dy) / add(add(exp(negative(x)), 2.0), exp(x))
+# Relu: max(x, 0); its gradient passes where the output is positive
+Relu, ReluGrad = _activation("Relu", lambda x: xp.maximum(x, 0), lambda g, y: g * (y > 0), of_output=True)
+# Relu6: min(max(x, 0), 6)
+Relu6, Relu6Grad = _activation("Relu6", lambda x: xp.clip(x, 0, 6), lambda g, x: g * ((x > 0) & (x < 6)),
+                               of_output=False)
+# Elu: x for x > 0, else exp(x) - 1; from its output y the gradient is g where y > 0, else g * (y + 1)
+Elu, EluGrad = _activation("Elu", lambda x: xp.where(x < 0, xp.exp(xp.minimum(x, 0)) - 1, x),
+                           lambda g, y: xp.where(y < 0, (y + 1) * g, g), of_output=True, v_name="outputs",
+                           v_gradient=lambda grad, dy, y: where(y < 0, multiply(grad, dy), zeros_like(y)))
+# Softplus: log(1 + exp(x)) without overflow; its gradient g * sigmoid(x), and d/dx sigmoid(x) =
+# 1 / (exp(-x) + 2 + exp(x))
+Softplus, SoftplusGrad = _activation(
+    "Softplus", lambda x: xp.logaddexp(x, x.dtype.type(0)), lambda g, x: g * (0.5 * (xp.tanh(0.5 * x) + 1)),
+    of_output=False, v_gradient=lambda grad, dy, x: multiply(grad, dy) / add(add(exp(negative(x)), 2.0), exp(x)))
 
 
 def relu(features, name=None):
