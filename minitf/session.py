@@ -212,6 +212,8 @@ class _Plan:
                 e.message = e.args[0] if e.args else e.message
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
+            if op is None:
+                raise
             raise _kernel_error(e, op, [values[i] for i in ins]) from e
         if self.may_skip_fetch:
             _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
