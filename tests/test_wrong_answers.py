@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import runpy
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +88,13 @@ def test_every_checked_question_has_known_wrong_answers():
     kept = {qid: answers for path in notebooks("solutions") for qid, answers in wrong_answers(path).items()}
     missing = sorted(qid for qid in QUESTIONS if len(kept.get(qid, [])) < 2)
     assert not missing, f"questions with fewer than two known-wrong answers: {missing}"
+
+
+def test_the_known_wrong_answers_are_not_released_to_students(tmp_path):
+    """nbgrader copies every file of an assignment folder into the release, unless configured to ignore it."""
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    shutil.copytree(REPO / "solutions" / "01_tensors", tmp_path / "solutions" / "01_tensors")
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "01_tensors", "--no-db"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(p.name for p in (tmp_path / "exercises" / "01_tensors").iterdir()) == ["01_tensors.ipynb"]
