@@ -625,6 +625,7 @@ def test_display_shows_the_static_copy_then_the_view_and_updates_the_copy(monkey
     assert static.transient == update.transient == {"display_id": plot.static_id} and update.update
     assert "loss: 0.5 (step 1)" in update.data["image/svg+xml"]
     assert view.data["application/vnd.jupyter.widget-view+json"]["model_id"] == plot.model_id
+    assert view.data["text/plain"] == ""              # no second text under the picture where views cannot show
     assert view.metadata["application/vnd.jupyter.widget-view+json"]["colab"] == {
         "custom_widget_manager": {"url": "https://colab.invalid/manager.js"}}
 

@@ -285,9 +285,8 @@ def _auxiliary(view: GraphView) -> set:
     In a frame of MIN_BOXES_FOR_ASIDE items or more, an item holding such an op goes aside
     unless the rest reads data from it; an item of support ops only (constants, variables,
     reads, assignments) goes aside when everything that uses it went aside (or, if nothing
-    uses it, everything it reads).  Found as the
-    largest set for which both rules hold, so mutually dependent support items (a variable,
-    its read and its ``Assign``) go aside together.
+    uses it, everything it reads).  Found as the largest set for which both rules hold, so
+    mutually dependent support items (a variable, its read and its ``Assign``) go aside together.
     """
     readers: dict = {}
     for op in view.ops:
