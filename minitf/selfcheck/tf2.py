@@ -62,6 +62,8 @@ def _(layer, W, b):
 def _(slope_at):
     for x0 in (2.0, 0.0, -1.5):
         slope = call(slope_at, x0, name="slope_at")
+        expect(slope is not None, f"slope_at({x0}) returned None: the tape did not watch x.",
+               "make x a tf.Variable (a tape watches variables by itself), or call tape.watch(x).")
         expect(np.ndim(slope) == 0, f"slope_at({x0}) should be one number, got {slope!r:.60}.",
                "return float(tape.gradient(y, x)).")
         expected = 3 * x0 ** 2 - 2

@@ -20,27 +20,19 @@ import types as _types
 
 import minitf as _v1
 
-from .. import errors  # noqa: F401
-from ..dtypes import (  # noqa: F401
-    DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16, int32,
-    int64, string, uint8, uint16, uint32, uint64,
+# TF2 keeps these TF1 functions as they are: the very same functions of minitf's namespace
+from .. import (  # noqa: F401, A004
+    DType, Graph, Operation, RegisterGradient, Tensor, TensorShape, abs, add, add_n, argmax, argmin, as_dtype, bool,
+    broadcast_to, cast, clip_by_global_norm, clip_by_norm, clip_by_value, complex64, complex128, concat, constant,
+    control_dependencies, convert_to_tensor, cos, divide, double, equal, errors, exp, expand_dims, fill, float16,
+    float32, float64, floor, floordiv, gather, get_default_graph, global_norm, greater, greater_equal, group, half,
+    identity, int8, int16, int32, int64, less, less_equal, linspace, log, logical_and, logical_not, logical_or,
+    matmul, maximum, minimum, multiply, negative, newaxis, no_op, not_equal, one_hot, ones, ones_like, pow, range,
+    rank, reduce_all, reduce_any, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, reshape, round,
+    shape, sigmoid, sign, sin, size, slice, split, sqrt, square, squeeze, stack, stop_gradient, strided_slice,
+    string, subtract, tanh, tile, transpose, truediv, uint8, uint16, uint32, uint64, unstack, where, zeros,
+    zeros_like,
 )
-from ..graph import Graph, Operation, Tensor, control_dependencies, get_default_graph  # noqa: F401
-from ..ops.array_ops import (  # noqa: F401
-    broadcast_to, concat, constant, expand_dims, fill, gather, identity, linspace, newaxis, one_hot, ones,
-    ones_like, range, rank, reshape, shape, size, slice, split, squeeze, stack, stop_gradient, strided_slice, tile,
-    transpose, unstack, where, zeros, zeros_like,
-)
-from ..ops.base import RegisterGradient, convert_to_tensor  # noqa: F401
-from ..ops.control_flow_ops import group, no_op  # noqa: F401
-from ..ops.math_ops import (  # noqa: F401
-    abs, add, add_n, argmax, argmin, cast, clip_by_global_norm, clip_by_norm, clip_by_value, cos, divide, equal,
-    exp, floor, floordiv, global_norm, greater, greater_equal, less, less_equal, log, logical_and, logical_not,
-    logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_all, reduce_any,
-    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round, sigmoid, sign, sin, sqrt, square,
-    subtract, tanh, truediv,
-)
-from ..tensor_shape import TensorShape  # noqa: F401
 from . import nest  # noqa: F401
 from .eager import (  # noqa: F401
     EagerTensor, disable_eager_execution, enable_eager_execution, executing_eagerly, eager_mode as init_scope,

@@ -161,7 +161,7 @@ def _newline_if_multiline(text: str) -> str:
 
 _OPERATOR_UFUNCS = {
     np.add: math_ops.add, np.subtract: math_ops.subtract, np.multiply: math_ops.multiply,
-    np.true_divide: math_ops.truediv, np.matmul: math_ops.matmul, np.power: math_ops.pow,
+    np.true_divide: math_ops.truediv, np.matmul: math_ops.matmul, np.power: math_ops.pow_,
 }
 
 
@@ -221,10 +221,10 @@ class EagerOperation:
 class EagerContext(Graph):
     """The default "graph" of a thread with eager execution on: adding an op runs it.
 
-    It is also the Session that stateful kernels see: ``_variable_value`` and ``_variables``
+    It is also the Session that stateful kernels see: ``variable_value`` and ``variables``
     give them a ``tf.Variable``'s array (an Assign's or optimizer update's first input is
-    the variable's reference tensor, whose ``op`` is the variable), ``_rng`` a random
-    generator.
+    the variable's reference tensor, whose ``op`` is the variable), ``random_generator`` a
+    random generator.
     """
 
     executes_eagerly = True
@@ -232,7 +232,8 @@ class EagerContext(Graph):
     def __init__(self):
         super().__init__()
         self.tapes: list = []              # the GradientTapes recording on this thread
-        self._variables = _EagerVariables()
+        self.variables = _EagerVariables()
+        self._ops_run = 0
 
     # ---- running ops ----------------------------------------------------------------------
     def run_op(self, kind: Op, inputs) -> EagerOperation:
@@ -241,7 +242,7 @@ class EagerContext(Graph):
             out_types = kind.infer(*inputs)
         except ShapeError as e:
             raise InvalidArgumentError(None, None, f"{e} [Op:{kind.type}]") from None
-        self._id_counter += 1       # random ops without a seed of their own draw from (graph seed, count)
+        self._ops_run += 1      # random ops without a seed of their own draw from (graph seed, count)
         op = EagerOperation(kind, inputs)
         refs = kind.ref_inputs
         if type(kind).kernel is _PLAIN_KERNEL:
@@ -267,16 +268,21 @@ class EagerContext(Graph):
         return op
 
     # ---- what a Session gives stateful kernels ---------------------------------------------
-    def _variable_value(self, variable):
+    def variable_value(self, variable):
         return variable.writable_array()
 
-    def _rng(self, op, seed):
+    def random_generator(self, op, seed):
         return np.random.default_rng(seed)
+
+    @property
+    def version(self) -> int:
+        """How many ops ran (random ops' seeds count them, as a graph counts its ops)."""
+        return self._ops_run
 
     def set_seed(self, seed) -> None:
         """``tf.random.set_seed``: the graph-level seed, and op seeds counted again from the start."""
         self.seed = seed
-        self._id_counter = 0
+        self._ops_run = 0
 
     # ---- a graph that keeps nothing ----------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
@@ -287,9 +293,6 @@ class EagerContext(Graph):
 
     def control_dependencies(self, control_inputs):
         return contextlib.nullcontext()
-
-    def _add_op(self, op) -> None:
-        raise RuntimeError("An eager context runs ops instead of keeping them.")
 
 
 _PLAIN_KERNEL = Op.kernel     # an op whose kernel is just its forward (no session state)
@@ -305,7 +308,7 @@ def _backend_array(value, copy: bool):
 
 
 class _EagerVariables:
-    """``session._variables`` for eager kernels: the key is the Variable itself (a ref tensor's ``op``)."""
+    """``session.variables`` for eager kernels: the key is the Variable itself (a ref tensor's ``op``)."""
 
     def __getitem__(self, variable):
         return variable.writable_array()
@@ -334,12 +337,12 @@ def context() -> EagerContext:
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
     """Make eager execution the default in every thread (what ``import minitf.v2`` does)."""
-    graph_module.eager_context = context
+    graph_module.set_eager_execution(context)
 
 
 def disable_eager_execution() -> None:
     """Back to TensorFlow 1: ops go to the default graph and run in a Session."""
-    graph_module.eager_context = None
+    graph_module.set_eager_execution(None)
 
 
 def executing_eagerly() -> bool:

@@ -96,7 +96,7 @@ class FuncGraph(Graph):
 
 
 class _CapturedVariables:
-    """``session._variables`` of a function's Session: a captured ``VariableV2`` op's array is
+    """``session.variables`` of a function's Session: a captured ``VariableV2`` op's array is
     its ``tf.Variable``'s own buffer, so updates inside the graph change the variable."""
 
     def __init__(self, graph: FuncGraph):
@@ -124,7 +124,7 @@ class _FunctionSession(Session):
 
     def __init__(self, graph: FuncGraph):
         super().__init__(graph=graph)
-        self._variables = _CapturedVariables(graph)
+        self.variables = _CapturedVariables(graph)
 
 
 # ---- one traced graph ------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ Variable.__array_ufunc__ = EagerTensor.__array_ufunc__
 
 class _VariableRef(EagerTensor):
     """A variable's reference as an eager input: no value of its own; its ``op`` is the variable,
-    which the eager context's ``_variable_value`` turns into the array to update."""
+    which the eager context's ``variable_value`` turns into the array to update."""
 
     __slots__ = ("_variable",)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ... import dtypes
 from ...ops import array_ops, math_ops
 from ...ops.base import convert_to_tensor
-from ...ops.math_ops import cast, clip_by_value, log, multiply, reduce_mean, reduce_sum, square, subtract
+from ...ops.clip_ops import clip_by_value
+from ...ops.math_ops import cast, log, multiply, reduce_mean, reduce_sum, square, subtract
 from .. import nn
 from . import backend
 
@@ -74,7 +75,7 @@ def mean_squared_error(y_true, y_pred):
 
 def mean_absolute_error(y_true, y_pred):
     y_pred = convert_to_tensor(y_pred)
-    return reduce_mean(math_ops.abs(subtract(y_pred, cast(y_true, y_pred.dtype.base_dtype))), -1)
+    return reduce_mean(math_ops.abs_(subtract(y_pred, cast(y_true, y_pred.dtype.base_dtype))), -1)
 
 
 class Loss:

@@ -228,8 +228,8 @@ class Model(Layer):
         if callback_list is not None:
             callback_list.on_test_begin()
         for step, start in enumerate(range(0, len(x), batch_size)):
-            logs = means.add(self._run_step(self.test_function, x[start:start + batch_size], y[start:start + batch_size]),
-                             len(x[start:start + batch_size]))
+            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+            logs = means.add(self._run_step(self.test_function, xb, yb), len(xb))
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, logs)
         if callback_list is not None:
@@ -249,7 +249,8 @@ class Model(Layer):
         callback_list.on_predict_begin()
         outputs = []
         for step, start in enumerate(range(0, len(x), batch_size)):
-            outputs.append(nest.map_structure(np.asarray, self._run_step(self.predict_function, x[start:start + batch_size])))
+            batch_outputs = self._run_step(self.predict_function, x[start:start + batch_size])
+            outputs.append(nest.map_structure(np.asarray, batch_outputs))
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         columns = zip(*[nest.flatten(batch) for batch in outputs])

@@ -23,7 +23,7 @@ from __future__ import annotations
 from ... import dtypes
 from ...graph import name_scope
 from ...ops.array_ops import zeros
-from ...ops.math_ops import add, cast, pow
+from ...ops.math_ops import add, cast, pow_
 from ...train import training_ops
 from ..tape import GradientTape
 from ..variables import Variable
@@ -161,7 +161,7 @@ class Adam(Optimizer):
 
     def _prepare(self):
         step = super()._prepare()
-        return pow(self.beta_1, step), pow(self.beta_2, step)
+        return pow_(self.beta_1, step), pow_(self.beta_2, step)
 
     def _apply_dense(self, grad, variable, slots, step):
         beta_1_power, beta_2_power = step

@@ -1,7 +1,7 @@
 """``tf.keras.regularizers``: penalties on weights, added to the loss a model minimises."""
 from __future__ import annotations
 
-from ...ops.math_ops import abs as abs_, add, multiply, reduce_sum, square
+from ...ops.math_ops import abs_, add, multiply, reduce_sum, square
 
 
 class Regularizer:
