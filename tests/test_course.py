@@ -420,6 +420,30 @@ def lesson_07_mnist(nb):
         "['checkpoints/cnn.ckpt-110', 'checkpoints/cnn.ckpt-150']\n")
 
 
+def lesson_08_tf1_to_tf2(nb):
+    assert_ran_clean(nb)
+    assert out(nb, "FAST = os.environ").strip() == "fast test run"
+    assert out(nb, "m = tf1.matmul(x, x)") == 'Tensor("MatMul:0", shape=(1, 1), dtype=float32)\n[[4.]]\n'
+    assert out(nb, "x = [[2.]]") == "tf.Tensor([[4.]], shape=(1, 1), dtype=float32)\n"
+    assert "InvalidArgumentError: Dimensions must be equal, but are 3 and 2 [Op:MatMul]" in out(
+        nb, "tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))")
+    tracing = out(nb, "print('tracing, with', a)")
+    assert tracing.count("tracing, with Tensor(\"a:0\"") == 2 and "graphs traced: 2" in tracing
+    assert re.search(r"^a +Placeholder", out(nb, "concrete = square.get_concrete_function"), re.M)
+    assert_drawn(nb, "show_graph(concrete.graph)")
+    assert "('w', 'VariableV2')" in out(nb, "def predict(x):")
+    assert "TF2: tf.Tensor(6.0, shape=(), dtype=float32)" in out(nb, "print('TF2:', tape.gradient(y, x))")
+    table = out(nb, "for name, (seconds, accuracy_value) in results.items()")
+    rows = {line.split()[0]: numbers(line) for line in table.splitlines()[1:]}
+    assert set(rows) == {"Session", "GradientTape", "Keras"}
+    assert all(accuracy >= 80 for _, accuracy in rows.values()), table
+    assert_drawn(nb, "TrainingPlotCallback(every=50)")
+    assert "Total params: 407,050" in out(nb, "model.summary()")
+    assert "'ApplyAdam': 4" in out(nb, "step_graph = model.train_function")
+    assert "same predictions: True" in out(nb, "copy.load_weights")
+    assert "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in out(nb, "ckpt = tf.train.Checkpoint")
+
+
 LESSONS = {name: globals()[f"lesson_{name}"] for name in NOTEBOOKS}
 
 
@@ -514,29 +538,3 @@ def test_no_lecture_says_tf2_keeps_sessions():
     text = "\n".join(c.source for name in NOTEBOOKS for c in _read(name).cells)
     assert "everything here carries over" not in text
     assert "the graph and the session are still there" not in text
-
-
-def test_08_tf1_to_tf2(run_notebook):
-    nb = run_notebook("08_tf1_to_tf2")
-    assert_ran_clean(nb)
-    assert out(nb, "FAST = os.environ").strip() == "fast test run"
-    assert out(nb, "m = tf1.matmul(x, x)") == 'Tensor("MatMul:0", shape=(1, 1), dtype=float32)\n[[4.]]\n'
-    assert out(nb, "x = [[2.]]") == "tf.Tensor([[4.]], shape=(1, 1), dtype=float32)\n"
-    assert "InvalidArgumentError: Dimensions must be equal, but are 3 and 2 [Op:MatMul]" in out(
-        nb, "tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))")
-    tracing = out(nb, "print('tracing, with', a)")
-    assert tracing.count("tracing, with Tensor(\"a:0\"") == 2 and "graphs traced: 2" in tracing
-    assert re.search(r"^a +Placeholder", out(nb, "concrete = square.get_concrete_function"), re.M)
-    assert_drawn(nb, "show_graph(concrete.graph)")
-    assert "('w', 'VariableV2')" in out(nb, "def predict(x):")
-    assert "TF2: tf.Tensor(6.0, shape=(), dtype=float32)" in out(nb, "print('TF2:', tape.gradient(y, x))")
-    table = out(nb, "for name, (seconds, accuracy_value) in results.items()")
-    rows = {line.split()[0]: numbers(line) for line in table.splitlines()[1:]}
-    assert set(rows) == {"Session", "GradientTape", "Keras"}
-    assert all(accuracy >= 80 for _, accuracy in rows.values()), table
-    assert_drawn(nb, "TrainingPlotCallback(every=50)")
-    assert "Total params: 407,050" in out(nb, "model.summary()")
-    assert "'ApplyAdam': 4" in out(nb, "step_graph = model.train_function")
-    assert "same predictions: True" in out(nb, "copy.load_weights")
-    assert "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in out(nb, "ckpt = tf.train.Checkpoint")
-
