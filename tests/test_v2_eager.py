@@ -213,3 +213,19 @@ def test_modules_find_their_variables(tf):
     assert model.submodules == tuple(model.layers)
     with pytest.raises(AttributeError, match="minitf.v2 covers eager execution"):
         tf.data
+
+
+def test_a_kernel_failure_is_an_op_error_naming_the_op(tf):
+    from minitf.ops.base import Op, apply_op
+
+    class Boom(Op):
+        type = "Boom"
+
+        def forward(self, x):
+            raise ValueError("boom")
+
+    with pytest.raises(InvalidArgumentError, match=r"^ValueError: boom \[Op:Boom\]$"):
+        apply_op(Boom(), (tf.constant(1.0),), "Boom")
+    with pytest.raises(InvalidArgumentError, match=r"^Dimension size must be evenly divisible by 4 but is 6 "
+                                                   r"\[Op:Reshape\]$"):
+        tf.reshape(tf.range(6), [4, -1])

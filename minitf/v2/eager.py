@@ -20,14 +20,13 @@ ordinary graph again and ops are added, not run: ``executing_eagerly()`` is then
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 
 import numpy as np
 
 from .. import graph as graph_module
 from ..backend import from_numpy, to_numpy
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, OpError, ResourceExhaustedError
 from ..graph import Graph, Tensor
 from ..ops.base import Const, Op, ShapeError
 from ..ops import math_ops
@@ -240,8 +239,8 @@ class EagerContext(Graph):
         """Check the inputs with ``kind.infer``, compute with its kernel, return the record."""
         try:
             out_types = kind.infer(*inputs)
-        except ShapeError as e:
-            raise InvalidArgumentError(None, None, f"{e} [Op:{kind.type}]") from None
+        except ShapeError as e:   # (what follows a NUL is detail for a graph's message: tf.reshape's)
+            raise InvalidArgumentError(None, None, f"{str(e).partition(chr(0))[0]} [Op:{kind.type}]") from None
         self._ops_run += 1      # random ops without a seed of their own draw from (graph seed, count)
         op = EagerOperation(kind, inputs)
         refs = kind.ref_inputs
@@ -256,8 +255,14 @@ class EagerContext(Graph):
         except AttributeError:
             raise TypeError(f"{kind.type} ran eagerly got a graph tensor: "
                             f"{next(t for t in inputs if not hasattr(t, '_array'))}") from None
-        with np.errstate(all="ignore"):   # like TF: log(0.) is -inf without numpy's warnings
-            result = kernel(*arrays)
+        try:
+            with np.errstate(all="ignore"):   # like TF: log(0.) is -inf without numpy's warnings
+                result = kernel(*arrays)
+        except OpError:
+            raise
+        except Exception as e:   # a kernel's Python error is a failed op, as a Session reports it
+            cls = ResourceExhaustedError if isinstance(e, MemoryError) else InvalidArgumentError
+            raise cls(None, None, f"{type(e).__name__}: {e} [Op:{kind.type}]") from e
         copy = kind.returns_stored and not refs    # a Const's value may be the caller's own array
         if kind.num_outputs == 1:
             op.outputs = [EagerTensor(_backend_array(result, copy), out_types[0])]
