@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-MNIST_DIRS = [REPO.parent / "shared" / "data" / "mnist", REPO / "tests" / "data" / "mnist_small"]
+MNIST_DIRS = [REPO.parent / "shared" / "data" / "mnist", REPO / "minitf" / "datasets" / "mnist_small"]
 
 
 # ---- data ---------------------------------------------------------------------------------------

@@ -14,9 +14,7 @@ Where to read next (each module says which course notebook explains it):
 ``graph.py`` (Graph, Operation, Tensor), ``ops/`` (one class per op: shape, compute,
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
-import sys as _sys
-
-from . import app, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, tf1_api, train
+from . import app, compat, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, tf1_api, train
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
@@ -75,9 +73,6 @@ disable_eager_execution = disable_v2_behavior
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
 random = tf1_api.module("tf.random")
 math = tf1_api.module("tf.math")
-
-# `import tensorflow.compat.v1 as tf` code ports directly: tf.compat.v1 is minitf itself
-compat = tf1_api.module("tf.compat", v1=_sys.modules[__name__])
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

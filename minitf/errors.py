@@ -122,8 +122,26 @@ class UnauthenticatedError(OpError):
     error_code = 16
 
 
-OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT = 0, 1, 2, 3
-NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED = 5, 9, 11, 12
+class OperatorNotAllowedInGraphError(TypeError):
+    """A Python operation on a Tensor that needs its value, which a graph does not have yet
+    (``if tensor:``, ``for x in tensor:``): use ``tf.cond`` or ``tf.while_loop`` instead."""
+
+
+OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED = range(8)
+RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE = range(8, 15)
+DATA_LOSS, UNAUTHENTICATED = 15, 16
+
+_BY_CODE = {cls.error_code: cls for cls in OpError.__subclasses__()}
+
+
+def exception_type_from_error_code(error_code: int) -> type:
+    """``tf.errors.exception_type_from_error_code(3)`` is ``InvalidArgumentError``."""
+    return _BY_CODE[error_code]
+
+
+def error_code_from_exception_type(cls: type) -> int:
+    """``tf.errors.error_code_from_exception_type(InvalidArgumentError)`` is 3."""
+    return cls.error_code
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

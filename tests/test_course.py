@@ -4,10 +4,15 @@ Every notebook in ``course/`` runs once per test session through nbclient and th
 kernel of ipykernel, in its own temporary folder (the notebooks write ``data.csv``, checkpoints
 and TensorBoard logs there).  The tests then read the executed notebook: no cell may end in an
 error, and the values each lesson is about must be in its outputs — the printed tensors, the
-values the sessions fetched, the accuracy training reached.
+values the sessions fetched, the accuracy training reached.  The answers hidden in each
+notebook's "Check your understanding" must be what its cells print.
+
+A student runs a notebook more than once, in the same folder.  The slow tests run every notebook
+a second time where its first run left its files (checkpoints, event files, scripts), and the
+second run must teach the same lesson as the first.
 
 Notebook 07 trains on MNIST.  The tests run it with ``MINITF_COURSE_FAST=1`` (a few epochs of the
-two-layer network, 150 steps of the convolutional one) on ``tests/data/mnist_small`` (6 000
+two-layer network, 150 steps of the convolutional one) on ``minitf/datasets/mnist_small`` (6 000
 training and 1 000 test images of real MNIST), pointed to by ``MNIST_DIR``, so the whole course
 runs in about a minute and needs neither a network nor ``../shared``.
 
@@ -17,6 +22,7 @@ honours; a test checks that every such cell has it.
 from __future__ import annotations
 
 import ast
+import base64
 import os
 import re
 import time
@@ -29,14 +35,17 @@ nbclient = pytest.importorskip("nbclient")
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "course"
-MNIST_SMALL = REPO / "tests" / "data" / "mnist_small"
+MNIST_SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 NOTEBOOKS = [
     "01_tensors", "02_graphs", "03_sessions", "04_variables",
     "05_regression", "06_classification", "07_mnist",
 ]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
-_executed: dict[str, nbformat.NotebookNode] = {}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+_executed: dict[tuple[str, int], nbformat.NotebookNode] = {}
+_folders: dict[str, Path] = {}
 
 
 def _read(name: str) -> nbformat.NotebookNode:
@@ -49,12 +58,19 @@ def _code_cells(nb) -> list:
 
 @pytest.fixture(scope="module")
 def run_notebook(tmp_path_factory):
-    """Execute a course notebook once in a fresh kernel (cached per module); return the result."""
+    """Execute a course notebook in a fresh kernel (cached per module); return the result.
 
-    def run(name: str) -> nbformat.NotebookNode:
-        if name not in _executed:
+    ``run(name)`` is its first run, in a new folder; ``run(name, 2)`` runs it again in the folder
+    the first run used, as a student who runs the notebook twice does.
+    """
+
+    def run(name: str, run_number: int = 1) -> nbformat.NotebookNode:
+        if (name, run_number) not in _executed:
+            if run_number > 1:
+                run(name, run_number - 1)
+            else:
+                _folders[name] = tmp_path_factory.mktemp(name)
             nb = _read(name)
-            workdir = tmp_path_factory.mktemp(name)
             with pytest.MonkeyPatch.context() as env:
                 env.setenv("MINITF_COURSE_FAST", "1")
                 env.setenv("MNIST_DIR", str(MNIST_SMALL))
@@ -62,13 +78,13 @@ def run_notebook(tmp_path_factory):
                 env.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
                 client = nbclient.NotebookClient(
                     nb, kernel_name="python3", timeout=900, allow_errors=True,
-                    resources={"metadata": {"path": str(workdir)}},
+                    resources={"metadata": {"path": str(_folders[name])}},
                 )
                 started = time.perf_counter()
                 client.execute()
                 nb.metadata["test_seconds"] = round(time.perf_counter() - started, 1)
-            _executed[name] = nb
-        return _executed[name]
+            _executed[name, run_number] = nb
+        return _executed[name, run_number]
 
     return run
 
@@ -95,6 +111,13 @@ def cell_with(nb, snippet: str):
 def out(nb, snippet: str) -> str:
     """All text the cell containing ``snippet`` printed or returned."""
     return "".join(_output_text(o) for o in cell_with(nb, snippet).outputs)
+
+
+def markdown_with(nb, snippet: str) -> str:
+    """The source of the one markdown cell that contains ``snippet``."""
+    cells = [cell.source for cell in nb.cells if cell.cell_type == "markdown" and snippet in cell.source]
+    assert len(cells) == 1, f"{len(cells)} markdown cells contain {snippet!r}"
+    return cells[0]
 
 
 def mimes(nb, snippet: str) -> set[str]:
@@ -158,10 +181,9 @@ def test_server_cells_are_not_run_by_tests(name):
             assert "skip-execution" in cell.metadata.get("tags", []), cell.source
 
 
-# -- each notebook, executed -----------------------------------------------------------------------
+# -- each notebook, executed: what each lesson must show ----------------------------------------------
 
-def test_01_tensors(run_notebook):
-    nb = run_notebook("01_tensors")
+def lesson_01_tensors(nb):
     assert_ran_clean(nb)
     assert out(nb, "for literal in (rank0") == "0 ()\n1 (3,)\n2 (2, 3)\n3 (2, 1, 3)\n"
     assert out(nb, "hello = tf.constant('Hello, TensorFlow!')") == 'Tensor("Const:0", shape=(), dtype=string)\n'
@@ -172,6 +194,7 @@ def test_01_tensors(run_notebook):
     assert out(nb, "hello_constant = tf.constant('Hello world!')") == "b'Hello world!'\n"
     assert out(nb, "div = tf.divide(a, b)") == "add: 16\nsubtract: 6\nmultiply: 55\ndivide: 2.2\n"
     assert "<dtype: 'int32'> <dtype: 'float64'>" in out(nb, "print(ad.dtype, div.dtype)")
+    assert out(nb, "print((a // b).dtype)") == "<dtype: 'int32'>\n<dtype: 'float32'>\n1.6777216e+07 16777217.0\n"
     assert "TypeError:" in out(nb, "tf.constant(1) + tf.constant(1.0)")
     assert 'Tensor("zeros_1:0", shape=(10, 299, 299, 3), dtype=float32)' in out(nb, "for t in (a, rank_three")
     assert "[ 6  9 12]\n[2.   2.25 2.5  2.75 3.  ]\n[[9 9 9]\n [9 9 9]]" in out(nb, "print(sess.run(integer_seq_tsr))")
@@ -181,8 +204,7 @@ def test_01_tensors(run_notebook):
     assert out(nb, "total = float_tensor + tf.constant(0.5)") == "[1.5 2.5 3.5]\n"
 
 
-def test_02_graphs(run_notebook):
-    nb = run_notebook("02_graphs")
+def lesson_02_graphs(nb):
     assert_ran_clean(nb)
     assert out(nb, "graph = tf.get_default_graph()\n") == "[]"
     assert out(nb, "operations = graph.get_operations()") == "[<tf.Operation 'Const' type=Const>]"
@@ -195,6 +217,14 @@ def test_02_graphs(run_notebook):
     assert 'Tensor("MyAdd:0", shape=(), dtype=float32)' in out(nb, "name='MyAdd')\nprint(a)")
     assert out(nb, "again = tf.add").startswith('Tensor("MyAdd_1:0", shape=(), dtype=float32)\nTrue\nTrue\n')
     assert "Const Const []" in out(nb, "a = tf.constant(3.0)\nprint(a)")
+    assert out(nb, "doubled = total * 2") == 'Tensor("mul:0", shape=(), dtype=float32)\n[\'add\', \'mul/y\']\n'
+    assert numbers(out(nb, "z = tf.matmul(x, w) + b")) == pytest.approx([-0.25, 0.4378235], abs=1e-6)
+    slopes = {line.split()[0]: numbers(line) for line in out(nb, "derivatives = {name").splitlines()}
+    assert slopes["sigmoid"][0] == 0.25 and slopes["tanh"][0] == slopes["ReLU"][0] == 1.0
+    assert "image/png" in mimes(nb, "derivatives = {name")
+    sizes = {line.split()[0]: numbers(line) for line in out(nb, "def gradient_sizes").splitlines()}
+    assert sizes["sigmoid"][1] < 1e-4 * sizes["sigmoid"][3]  # vanishing through ten sigmoid layers
+    assert sizes["ReLU"][1] > 0.1 * sizes["ReLU"][3]
     assert out(nb, "fc1 = tf.nn.relu") == 'Tensor("Relu:0", shape=(?, 3), dtype=float32)\n'
     assert "True" in out(nb, "matmul = add.op.inputs[0]")
     gradients = out(nb, "print(sess.run(dz_dA))")
@@ -211,8 +241,7 @@ def test_02_graphs(run_notebook):
     assert "events.out.tfevents." in out(nb, "writer = tf.summary.FileWriter('tmp/logs')")
 
 
-def test_03_sessions(run_notebook):
-    nb = run_notebook("03_sessions")
+def lesson_03_sessions(nb):
     assert_ran_clean(nb)
     assert out(nb, "sess = tf.Session()\nprint(sess.run(total))") == 'Tensor("add:0", shape=(), dtype=float32)\n7.0\n'
     fetched = out(nb, "print(sess.run([a, b, total]))").splitlines()
@@ -238,8 +267,7 @@ def test_03_sessions(run_notebook):
     assert out(nb, "print(doubled.eval())\nsess.close()") == "14.0\n"
 
 
-def test_04_variables(run_notebook):
-    nb = run_notebook("04_variables")
+def lesson_04_variables(nb):
     assert_ran_clean(nb)
     assert out(nb, "x = tf.Variable(5, name='x')") == "result: 5\n"
     assert "FailedPreconditionError Attempting to use uninitialized value x" in out(nb, "except tf.errors.Failed")
@@ -249,6 +277,8 @@ def test_04_variables(run_notebook):
         'Tensor("x/read:0", shape=(), dtype=int32)\nTensor("add:0", shape=(), dtype=int32)\n')
     assert_drawn(nb, "from minitf.widgets import show_graph")
     assert out(nb, "my_op = tf.assign(cool_numbers") == "[3.14159 2.71828]\n[4.14159 3.71828]\n[5.14159 4.71828]\n"
+    trap = out(nb, "print(tf.Variable([1, 2], tf.float32))").splitlines()
+    assert trap[0].endswith("dtype=int32_ref>") and trap[1].endswith("dtype=float32_ref>")
     assert out(nb, "print(my_op)\n") == 'Tensor("Assign:0", shape=(2,), dtype=float32_ref)\n[6.14159 5.71828]\n'
     assert_drawn(nb, "RunStepper(sess, my_op)")
     assert [cell.outputs[0].text for cell in _code_cells(nb) if cell.source == "print(sess.run(cool_numbers))"] == [
@@ -270,9 +300,11 @@ def test_04_variables(run_notebook):
         "['my_variable:0', 'my_int_variable:0', 'other_variable:0', 'my_non_trainable:0']\n"
         "['my_variable:0', 'my_int_variable:0', 'other_variable:0', 'my_local:0']\n"
         "['my_local:0']\n")
+    assert out(nb, 'my_counter = tf.get_variable("my_counter"') == (
+        "['my_variable:0', 'my_int_variable:0', 'other_variable:0', 'my_local:0']\n['my_local:0', 'my_counter:0']\n")
     assert out(nb, 'tf.get_collection("my_collection_name")') == (
         "[<tf.Variable 'my_local_var:0' shape=(2, 3) dtype=float32_ref>]")
-    assert out(nb, "tf.report_uninitialized_variables()").startswith("[b'my_local']\n")
+    assert out(nb, "session.run(tf.report_uninitialized_variables())").startswith("[b'my_local'")
     assert out(nb, "out2 = dense_relu(out1, 128, 258)") == (
         "ValueError: Variable weight already exists, disallowed. "
         "Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?\n")
@@ -288,8 +320,7 @@ def test_04_variables(run_notebook):
     assert out(nb, "print(tf.Variable(0.0).name") == "Variable:0 Variable_1:0 counter:0\n"
 
 
-def test_05_regression(run_notebook):
-    nb = run_notebook("05_regression")
+def lesson_05_regression(nb):
     assert_ran_clean(nb)
     seed_lines = out(nb, "lines = seed_log.stdout.splitlines()").splitlines()
     step, final_cost = numbers(seed_lines[-3])[:2]
@@ -303,6 +334,8 @@ def test_05_regression(run_notebook):
     gradient_lines = out(nb, "fd_grads = [").splitlines()
     analytic, finite = numbers(gradient_lines[0]), numbers(gradient_lines[1])
     assert analytic == pytest.approx([-22 / 3, -3.2], rel=1e-5)
+    by_hand = markdown_with(nb, "By hand, at $W = 0.3$")
+    assert "-7.\\overline{3}" in by_hand and "-3.2" in by_hand and "7.6" not in by_hand
     assert finite == pytest.approx(analytic, rel=1e-3, abs=1e-3)
     assert out(nb, "sess.run(train_op, feed)\n    W_after") == "True True\n"
     rates = {rate: numbers(line)[-2:] for rate, line in zip((0.01, 0.1, 0.2),
@@ -322,8 +355,7 @@ def test_05_regression(run_notebook):
     assert "image/png" in mimes(nb, "grid_p = sess.run(probability")
 
 
-def test_06_classification(run_notebook):
-    nb = run_notebook("06_classification")
+def lesson_06_classification(nb):
     assert_ran_clean(nb)
     softmax = out(nb, "loss_operation = tf.reduce_mean(cross_entropy)")
     assert numbers(softmax)[:3] == pytest.approx([0.6590012, 0.24243298, 0.09856589], abs=1e-6)
@@ -354,8 +386,7 @@ def test_06_classification(run_notebook):
     assert "100 cost values, steps 1 to 100" in events
 
 
-def test_07_mnist(run_notebook):
-    nb = run_notebook("07_mnist")
+def lesson_07_mnist(nb):
     assert_ran_clean(nb)
     assert out(nb, "FAST = os.environ").strip() == "fast test run"
     assert "train      images (5500, 784), labels (5500, 10)" in out(nb, "mnist = input_data.read_data_sets")
@@ -385,3 +416,101 @@ def test_07_mnist(run_notebook):
     events = out(nb, "events = EventAccumulator('logs/cnn')")
     assert "['cross_entropy', 'batch_accuracy', 'learning_rate'] ['conv1_weights']" in events
     assert "6 accuracy values, last one at step 150" in events
+    assert out(nb, "print(tf.train.get_checkpoint_state('checkpoints').all_model_checkpoint_paths)").startswith(
+        "['checkpoints/cnn.ckpt-110', 'checkpoints/cnn.ckpt-150']\n")
+
+
+LESSONS = {name: globals()[f"lesson_{name}"] for name in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_teaches_its_lesson(name, run_notebook):
+    LESSONS[name](run_notebook(name))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_teaches_the_same_lesson_when_run_again_in_the_same_folder(name, run_notebook):
+    LESSONS[name](run_notebook(name, 2))
+
+
+# -- check your understanding ----------------------------------------------------------------------
+
+# Items whose output the answer cannot quote word for word: an op name that depends on the graph's
+# history (01), random draws (03).
+UNQUOTED = {("01_tensors", 3), ("03_sessions", 1)}
+
+
+def understanding_items(nb) -> list[tuple[str, object, str]]:
+    """(question, code cell, answer) for each item of the notebook's "Check your understanding"."""
+    cells = nb.cells
+    start = next(i for i, c in enumerate(cells) if c.source.startswith("## Check your understanding"))
+    end = next(i for i, c in enumerate(cells) if i > start and c.source.startswith("## "))
+    section = cells[start + 1:end]
+    assert len(section) % 3 == 0, "each item is a question, a code cell and its answer"
+    items = [tuple(section[i:i + 3]) for i in range(0, len(section), 3)]
+    for n, (question, code, answer) in enumerate(items, 1):
+        assert question.cell_type == "markdown" and question.source.startswith(f"**{n}.** "), question.source
+        assert code.cell_type == "code" and "# your prediction" in code.source, code.source
+        assert answer.cell_type == "markdown" and answer.source.startswith(
+            "<details><summary><b>Why?</b></summary>") and answer.source.endswith("</details>"), answer.source
+    return [(q.source, c, a.source) for q, c, a in items]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_ends_with_check_your_understanding_before_its_summary(name):
+    nb = _read(name)
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert headings[-2:] == ["## Check your understanding", "## Summary"], headings[-2:]
+    assert len(understanding_items(nb)) >= 3
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_hidden_answers_are_what_the_cells_print(name, run_notebook):
+    for n, (_, code, answer) in enumerate(understanding_items(run_notebook(name)), 1):
+        printed = "".join(_output_text(o) for o in code.outputs)
+        assert printed and all(o.output_type != "error" for o in code.outputs), (name, n, code.outputs)
+        if (name, n) not in UNQUOTED:
+            for line in printed.splitlines():
+                assert line.strip() in answer, f"{name}, item {n}: the answer does not say {line.strip()!r}"
+
+
+# -- what the notebooks say, read without running them ---------------------------------------------
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_quoted_korean_comments_keep_the_original_and_an_english_translation(name):
+    for cell in _code_cells(_read(name)):
+        lines = cell.source.splitlines()
+        for i, line in enumerate(lines):
+            comment = line[line.find("#"):] if "#" in line else ""
+            if not HANGUL.search(comment):
+                continue
+            inline = re.search(r"\([^)]*[A-Za-z][^)]*\)\s*$", comment)
+            below = i + 1 < len(lines) and re.match(r"\s*# \(.*[A-Za-z]", lines[i + 1])
+            assert inline or below, f"{name}: no English translation for\n{line}"
+
+
+def test_the_pictures_travel_inside_the_notebooks():
+    """Explanatory figures are PNG attachments of the markdown cell that shows them (course/figures/)."""
+    shown = 0
+    for name in NOTEBOOKS:
+        for cell in _read(name).cells:
+            for attachment in re.findall(r"\(attachment:([\w.]+)\)", cell.source):
+                png = base64.b64decode(cell.attachments[attachment]["image/png"])
+                assert png.startswith(b"\x89PNG") and len(png) > 5000, (name, attachment)
+                shown += 1
+    assert shown >= 2
+
+
+def test_07_quotes_the_benchmarks_own_cnn_timing():
+    training = markdown_with(_read("07_mnist"), "### Training")
+    quoted = re.search(r"measures ([\d–]+ s per epoch)", training)
+    assert quoted, training
+    assert quoted.group(1) in (REPO / "benchmarks" / "README.md").read_text(), (
+        f"07 quotes {quoted.group(1)!r} for the CNN; benchmarks/README.md no longer says it: update 07's *Training*")
+
+
+def test_no_lecture_says_tf2_keeps_sessions():
+    text = "\n".join(c.source for name in NOTEBOOKS for c in _read(name).cells)
+    assert "everything here carries over" not in text
+    assert "the graph and the session are still there" not in text

@@ -11,7 +11,7 @@ the module fixture runs, with the ``nbgrader`` command line an instructor uses:
 3. ``nbgrader autograde``, then the scores read back from the gradebook;
 4. ``nbgrader generate_feedback "*"``: the HTML feedback, checked for leaks of the hidden tests.
 
-MNIST comes from the small real sample in ``tests/data/mnist_small`` (``MNIST_DIR``), so the
+MNIST comes from the small real sample in ``minitf/datasets/mnist_small`` (``MNIST_DIR``), so the
 training exercises grade in seconds.
 """
 from __future__ import annotations
@@ -84,7 +84,7 @@ class Course:
 
 def nbgrader(course: Path, *args: str) -> None:
     """Run one nbgrader command in the course directory, as an instructor would."""
-    env = dict(os.environ, MNIST_DIR=str(REPO / "tests" / "data" / "mnist_small"))
+    env = dict(os.environ, MNIST_DIR=str(REPO / "minitf" / "datasets" / "mnist_small"))
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stderr[-5000:]}"

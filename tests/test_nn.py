@@ -180,7 +180,7 @@ def test_embedding_lookup_and_in_top_k():
     top = tf.nn.in_top_k([[0.1, 0.8, 0.1], [0.5, 0.2, 0.3], [0.2, 0.2, 0.6]], [1, 2, 0], 2)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        np.testing.assert_array_equal(sess.run(rows), np.arange(12).reshape(4, 3)[[[3, 0], [1, 1]]])
+        np.testing.assert_array_equal(sess.run(rows), np.arange(12).reshape(4, 3)[np.array([[3, 0], [1, 1]])])
         assert sess.run(top).tolist() == [True, True, True]
         assert sess.run(tf.nn.in_top_k([[0.1, 0.8, 0.1]], [0], 1)).tolist() == [False]
 

@@ -6,20 +6,25 @@ the widgets answer clicks and keep up with a growing graph.
 """
 from __future__ import annotations
 
+import base64
+import sys
+import types
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import minitf as tf
 
-pytest.importorskip("grandalf", reason="the widgets need the course extras: pip install -e '.[course]'")
-pytest.importorskip("anywidget", reason="the widgets need the course extras: pip install -e '.[course]'")
+pytest.importorskip("grandalf", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
+pytest.importorskip("anywidget", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
 
 from minitf.widgets import GraphWidget, RunStepper, TrainingPlot, graph_svg, show_graph  # noqa: E402
-from minitf.widgets.graph_view import GROUP_SIZE, GraphView  # noqa: E402
-from minitf.widgets.layout import layout  # noqa: E402
+from minitf.widgets.graph_view import GROUP_SIZE, MIN_BOXES_FOR_ASIDE, GraphView, tensor_text  # noqa: E402
+from minitf.widgets.layout import Box, layout  # noqa: E402
 from minitf.widgets.run_trace import current_value, trace_run  # noqa: E402
+from minitf.widgets.svg import draw_graph  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -221,6 +226,111 @@ def test_collapsed_scopes_reading_each_other_still_lay_out():
     assert set(lay.nodes) == {"s", "t"} and set(lay.routes) == {("s", "t"), ("t", "s")}
 
 
+# ---- what is put aside, and how real models read ------------------------------------------------
+CNN = Path(__file__).parent / "data" / "deep_mnist_cnn.py"
+
+
+def _deep_mnist_cnn() -> dict:
+    scope: dict = {}
+    exec(CNN.read_text(), scope)
+    return scope
+
+
+def _aside(view) -> set:
+    return {item for frame, item in view.aside if frame == ""}
+
+
+def _geometry_problems(svg: str) -> list:
+    """What overlaps in a drawn SVG: boxes, arrow labels, and box names (monospace widths) sticking out."""
+    def rect(e):
+        return Box(*(float(e.get(k)) for k in ("x", "y", "width", "height")))
+
+    root = ET.fromstring(svg)
+    nodes = [(g.get("data-node"), rect(g.findall(f"{SVG}rect")[-1]), g.find(f"{SVG}text").text)
+             for g in root.iter(f"{SVG}g") if g.get("data-node")]
+    labels = [(g.find(f"{SVG}text").text, rect(g.find(f"{SVG}rect")))
+              for g in root.iter(f"{SVG}g") if g.get("class") == "edge-label"]
+    problems = [f"{a} overlaps {b}" for i, (a, ra, _) in enumerate(nodes) for b, rb, _ in nodes[i + 1:]
+                if _overlap(ra, rb)]
+    problems += [f"name of {n} sticks out" for n, r, text in nodes if 7.2 * len(text) > r.w - 4]
+    problems += [f"label {t} overlaps {n}" for t, rl in labels for n, rn, _ in nodes if _overlap(rl, rn)]
+    problems += [f"label {t} overlaps label {u}" for i, (t, ra) in enumerate(labels) for u, rb in labels[i + 1:]
+                 if _overlap(ra, rb)]
+    problems += [f"label {t} sticks out" for t, r in labels if 6.0 * len(t) > r.w]
+    return problems
+
+
+def test_the_deep_mnist_cnn_reads_like_tensorboard():
+    _deep_mnist_cnn()
+    view = GraphView.of()
+    assert _aside(view) == {"global_step", "adam_optimizer", "cross_entropy", "batch_accuracy", "learning_rate",
+                            "conv1_weights", "Merge", "init"}
+    core = [n.id for n in view.nodes if n.id not in _aside(view)]
+    assert core == ["x", "y_", "keep_prob", "reshape", "conv1", "pool1", "conv2", "pool2", "fc1", "dropout", "fc2",
+                    "loss", "accuracy"]
+    lay = layout(view)
+    chain = ["x", "reshape", "conv1", "pool1", "conv2", "pool2", "fc1", "dropout", "fc2", "loss"]
+    assert all(lay.nodes[a].y + lay.nodes[a].h < lay.nodes[b].y for a, b in zip(chain, chain[1:]))
+    assert lay.width <= 1000
+    assert not [e for e in view.edges if view.drawn(e) and (e.source in _aside(view) or e.target in _aside(view))]
+    assert _geometry_problems(draw_graph(view, lay)) == []
+
+
+@pytest.mark.parametrize("scope", ["reshape", "conv1", "pool1", "conv2", "fc1", "dropout", "fc2", "loss",
+                                   "accuracy", "adam_optimizer", "adam_optimizer/gradients"])
+def test_the_deep_mnist_cnn_opens_any_scope_without_overlaps(scope):
+    _deep_mnist_cnn()
+    view = GraphView.of(expanded=[scope, scope.split("/")[0]])
+    lay = layout(view)
+    assert scope in lay.frames
+    assert _geometry_problems(draw_graph(view, lay)) == []
+    assert lay.width <= 1000 or "/" in scope            # two levels open: wider, zoom or scroll
+
+
+def test_what_was_asked_for_stays_in_the_drawing():
+    W = tf.Variable(tf.random_uniform([1], -1.0, 1.0))
+    b = tf.Variable(tf.random_uniform([1], -1.0, 1.0))
+    X = tf.placeholder(tf.float32, name="X")
+    Y = tf.placeholder(tf.float32, name="Y")
+    cost = tf.reduce_mean(tf.square(W * X + b - Y))
+    train_op = tf.train.GradientDescentOptimizer(learning_rate=0.1).minimize(cost)
+    tf.global_variables_initializer()
+    asked = GraphView.of(train_op)                         # notebook 05: show_graph(train_op)
+    assert len(asked.nodes) >= 15 and asked.aside == set()
+    assert {"gradients", "GradientDescent"} <= {n.id for n in asked.nodes if n.group}
+    whole = GraphView.of()
+    assert {"GradientDescent", "init", "Variable/Assign", "Variable_1/Assign"} <= _aside(whole)
+    assert "gradients" not in _aside(whole) and "Variable" not in _aside(whole)
+    assert _geometry_problems(graph_svg(train_op)) == []
+
+
+def test_small_drawings_keep_everything_in_place():
+    x, W, b, y, loss, init = _layer()
+    view = GraphView.of()
+    assert len(view.nodes) < MIN_BOXES_FOR_ASIDE and view.aside == set()
+
+
+def test_an_expanded_scope_is_entered_and_left_through_its_edges():
+    x, W, b, y, loss, init = _layer()
+    view = GraphView.of(expanded=["layer1"])
+    lay = layout(view)
+    frame = lay.frames["layer1"]
+    into, out_of = lay.routes[("x", "layer1/MatMul")], lay.routes[("layer1/add", "mul")]
+    assert any(abs(py - frame.y) < 0.01 and frame.x < px < frame.x + frame.w for px, py in into)
+    assert any(abs(py - frame.y - frame.h) < 0.01 and frame.x < px < frame.x + frame.w for px, py in out_of)
+    assert _on_rim(into[-1], lay.nodes["layer1/MatMul"]) and _on_rim(out_of[0], lay.nodes["layer1/add"])
+
+
+def test_labels_are_shared_by_a_tensors_arrows_and_write_unknown_shapes_as_tf1():
+    v = tf.placeholder(tf.float32, name="v")                 # shape unknown, even its rank
+    tf.add(v, 1.0, name="p")
+    tf.multiply(v, 2.0, name="q")
+    assert tensor_text(v) == "? float32"
+    lay = layout(GraphView.of())
+    assert [lab.text for lab in lay.labels].count("? float32") == 1
+    assert {lab.text for lab in lay.labels} == {"? float32", "() float32"}
+
+
 # ---- SVG --------------------------------------------------------------------------------------
 def test_graph_svg_draws_every_box_and_labels_the_arrows():
     x, W, b, y, loss, init = _layer()
@@ -322,12 +432,23 @@ def test_current_value_never_changes_the_session():
 
 
 # ---- the widgets ------------------------------------------------------------------------------
-def test_graph_widget_draws_the_graph_and_follows_it_as_it_grows():
+def test_graph_widget_draws_the_graph_as_it_was_when_made():
     a = tf.constant(5.0, name="a")
     b = tf.constant(37.0, name="b")
     widget = show_graph()
     assert isinstance(widget, GraphWidget)
     assert _box_ids(widget.svg) == ["a", "b"] and widget.members == {"a": "a", "b": "b"}
+    drawn = widget.svg
+    tf.add(a, b, name="c")
+    widget.refresh()
+    widget.expanded = []
+    assert widget.svg == drawn                       # later ops never change an earlier picture
+
+
+def test_a_live_graph_widget_follows_the_graph():
+    a = tf.constant(5.0, name="a")
+    b = tf.constant(37.0, name="b")
+    widget = show_graph(live=True)
     drawn = widget.svg
     widget.refresh()
     assert widget.svg is drawn                       # nothing new: not drawn again
@@ -405,6 +526,33 @@ def test_run_stepper_shows_the_pruned_run_step_by_step():
         assert stepper.details["value"] == "not run: the fetches do not need it"
 
 
+def test_run_stepper_shows_its_run_and_the_ops_next_to_it_only():
+    a = tf.constant(5.0, name="a")
+    b = tf.constant(37.0, name="b")
+    c = tf.add(a, b, name="c")
+    d = tf.negative(c, name="d")                     # reads c: next to the run
+    tf.square(d, name="e")                           # two steps away: not drawn
+    with tf.Session() as sess:
+        stepper = RunStepper(sess, c)
+        tf.abs(c, name="later")                      # made after the stepper: not drawn
+        stepper.expanded = []
+    assert _box_ids(stepper.svg) == ["a", "b", "c", "d"]
+    assert stepper._pruned() == {"d"}
+
+
+def test_a_tensors_picture_can_show_the_whole_graph_greyed():
+    a = tf.constant(5.0, name="a")
+    c = tf.square(a, name="c")
+    tf.constant(1.0, name="other")
+    widget = GraphWidget(c)
+    assert widget.partial and _box_ids(widget.svg) == ["a", "c"]
+    widget.whole = True
+    root = ET.fromstring(widget.svg)
+    greyed = [g.get("data-node") for g in root.iter(f"{SVG}g") if "pruned" in (g.get("class") or "").split()]
+    assert _box_ids(widget.svg) == ["a", "c", "other"] and greyed == ["other"]
+    assert not GraphWidget().partial
+
+
 def test_run_stepper_shows_fed_values_and_runs_once():
     x = tf.placeholder(tf.float32, [2], name="x")
     counter = tf.Variable(0.0, name="counter")
@@ -440,26 +588,103 @@ def test_training_plot_keeps_every_value_and_redraws_sparingly():
     assert plot.values["lr"] == [0.1] and 'data-metric="lr"' in plot.svg
 
 
-def test_widgets_carry_their_svg_for_places_without_javascript():
+def test_widgets_carry_a_static_copy_of_their_picture():
     tf.constant(1.0, name="a")
     widget = GraphWidget()
-    tf.constant(2.0, name="b")
-    data, _ = widget._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert _box_ids(data["image/svg+xml"]) == ["a", "b"]      # displaying refreshes first
-    plot_data, _ = TrainingPlot()._repr_mimebundle_()
-    assert plot_data["image/svg+xml"].startswith("<svg")
+    bundle = widget.static_bundle()
+    assert bundle["image/svg+xml"] == widget.svg
+    html = ET.fromstring(bundle["text/html"])
+    assert html.get("data-minitf-static") == widget.static_id == f"minitf-{widget.model_id}"
+    image = html.find("img").get("src")
+    assert base64.b64decode(image.removeprefix("data:image/svg+xml;base64,")).decode() == widget.svg
+    plot = TrainingPlot()
+    assert plot.static_bundle()["image/svg+xml"].startswith("<svg") and plot.kind == "plot"
+
+
+def test_display_shows_the_static_copy_then_the_view_and_updates_the_copy(monkeypatch):
+    """What IPython publishes, with a stand-in for Colab's module (ipywidgets 7 or 8 alike)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    colab = types.ModuleType("google.colab.output")
+    colab.enable_custom_widget_manager = lambda: None
+    colab._widgets = types.SimpleNamespace(_installed_url="https://colab.invalid/manager.js")
+    monkeypatch.setitem(sys.modules, "google.colab.output", colab)
+    InteractiveShell.instance()
+    try:
+        plot = TrainingPlot(interval=3600)
+        with capture_output() as captured:
+            display(plot)
+            plot.update(1, loss=0.5)
+    finally:
+        InteractiveShell.clear_instance()
+    static, view, update = captured.outputs
+    assert set(static.data) == {"text/html", "image/svg+xml", "text/plain"}
+    assert "loss: no values yet" in static.data["image/svg+xml"]
+    assert static.transient == update.transient == {"display_id": plot.static_id} and update.update
+    assert "loss: 0.5 (step 1)" in update.data["image/svg+xml"]
+    assert view.data["application/vnd.jupyter.widget-view+json"]["model_id"] == plot.model_id
+    assert view.metadata["application/vnd.jupyter.widget-view+json"]["colab"] == {
+        "custom_widget_manager": {"url": "https://colab.invalid/manager.js"}}
+
+
+NOTEBOOK = ["import minitf as tf\nfrom minitf.widgets import show_graph, TrainingPlot\n"
+            "c = tf.add(tf.constant(1.0, name='a'), 2.0, name='c')\nshow_graph()",
+            "plot = TrainingPlot()\ndisplay(plot)\nfor step in range(30):\n    plot.update(step, loss=1 / (step + 1))",
+            "d = tf.negative(c, name='later')"]
+
+
+def _static_and_live(outputs: list) -> tuple[dict, dict]:
+    """A widget's two outputs: the static copy, then the live view."""
+    static, live = [o["data"] for o in outputs if o["output_type"] == "display_data"]
+    assert set(live) == {"text/plain", "application/vnd.jupyter.widget-view+json"}
+    return static, live
 
 
 @pytest.mark.timeout(300)
-def test_a_notebook_run_without_a_browser_shows_the_svg(tmp_path):
+def test_a_notebook_run_without_a_browser_keeps_the_static_pictures(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    source = ("import minitf as tf\nfrom minitf.widgets import show_graph\n"
-              "c = tf.add(tf.constant(1.0, name='a'), 2.0, name='c')\nshow_graph(c)")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in NOTEBOOK])
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}}).execute()
-    data = nb.cells[0].outputs[-1]["data"]
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert _box_ids(data["image/svg+xml"]) == ["a", "c/y", "c"]
+
+    static, live = _static_and_live(nb.cells[0].outputs)
+    assert _box_ids(static["image/svg+xml"]) == ["a", "c/y", "c"]          # not `later`: made afterwards
+    assert 'class="minitf-static"' in static["text/html"] and "data:image/svg+xml;base64," in static["text/html"]
+    plot, _ = _static_and_live(nb.cells[1].outputs)
+    captions = [t.text for t in ET.fromstring(plot["image/svg+xml"]).iter(f"{SVG}text")]
+    assert "loss: 0.03333 (step 29)" in captions                            # the final curve, not an empty chart
+    model_ids = {live["application/vnd.jupyter.widget-view+json"]["model_id"]}
+    assert model_ids <= set(nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"])
+
+    # exported to HTML with the widget state, the static pictures stay outside the widget scripts
+    nbconvert = pytest.importorskip("nbconvert")
+    html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
+    final_curve = plot["text/html"].split("base64,")[1].split('"')[0]
+    assert html.count('class="minitf-static"') == 2 and final_curve in html
+
+
+@pytest.mark.timeout(600)
+def test_no_picture_of_the_course_overlaps(tmp_path):
+    """Notebooks 02-06 run in a real kernel; every graph they draw is checked from its static copy.
+
+    (07 draws the Deep MNIST CNN, checked above from the same code without its training.)
+    """
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    repo = Path(__file__).resolve().parents[1]
+    drawn = {}
+    for name in ("02_graphs", "03_sessions", "04_variables", "05_regression", "06_classification"):
+        nb = nbformat.read(repo / "course" / f"{name}.ipynb", as_version=4)
+        (tmp_path / name).mkdir()
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path / name)}}).execute()
+        svgs = [o["data"]["image/svg+xml"] for cell in nb.cells for o in cell.get("outputs", [])
+                if "minitf-graph-svg" in o.get("data", {}).get("image/svg+xml", "")]
+        drawn[name] = len(svgs)
+        for i, svg in enumerate(svgs):
+            assert _geometry_problems(svg) == [], (name, i)
+    assert all(drawn.values()), drawn

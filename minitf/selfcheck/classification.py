@@ -2,8 +2,8 @@
 import numpy as np
 
 from .. import dtypes
-from ..graph import set_random_seed
-from ..ops.array_ops import constant
+from ..graph import get_default_graph, set_random_seed
+from ..ops.array_ops import constant, placeholder
 from .core import call, evaluate, expect, expect_tensor, question
 
 _PROBABILITIES = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]
@@ -20,6 +20,10 @@ def _(to_one_hot, labels):
            f"({len(labels)}, 3).", "tf.one_hot(labels, depth=3): one row per label, one column per class.")
     expect(np.array_equal(value, np.eye(3)[labels]), "a row of to_one_hot(labels) does not have its 1 at the "
            "position of its label.", "row i should be all zeros except a 1 in column labels[i].")
+    two_mammals = evaluate(expect_tensor(call(to_one_hot, [1, 1], name="to_one_hot"), "to_one_hot([1, 1])"))
+    expect(np.shape(two_mammals) == (2, 3) and np.array_equal(two_mammals, [[0, 1, 0], [0, 1, 0]]),
+           f"to_one_hot([1, 1]) is {np.asarray(two_mammals).tolist()}, expected [[0, 1, 0], [0, 1, 0]].",
+           "there are always 3 classes, whichever labels the list holds: depth=3.")
 
 
 @question("06.q2", "cross_entropy")
@@ -32,6 +36,14 @@ def _(cross_entropy):
     expect(np.isclose(value, expected, rtol=1e-5), f"for model = {_PROBABILITIES} and Y = {_TARGETS} the loss "
            f"is {value:.4f}, expected {expected:.4f}.",
            "sum -Y * log(model) over the classes of each example (axis=1), then average over the examples.")
+    rng = np.random.RandomState(0)
+    probabilities = rng.dirichlet(np.ones(4), size=6).astype(np.float32)
+    targets = np.eye(4, dtype=np.float32)[rng.randint(0, 4, size=6)]
+    value = evaluate(call(cross_entropy, constant(probabilities), constant(targets), name="cross_entropy"))
+    expected = -np.mean(np.sum(targets * np.log(probabilities), axis=1))
+    expect(np.ndim(value) == 0 and np.isclose(value, expected, rtol=1e-5),
+           f"for 6 examples of 4 classes the loss is {value}, expected {expected:.4f}.",
+           "nothing in cross_entropy should assume 2 examples or 3 classes.")
 
 
 @question("06.q3", "accuracy")
@@ -45,16 +57,30 @@ def _(accuracy):
     value = evaluate(acc)
     expect(np.isclose(value, 0.5), f"with 2 of 4 examples right the accuracy should be 0.5, got {value:g}.",
            "compare tf.argmax(model, axis=1) with tf.argmax(Y, axis=1) using tf.equal.")
+    model, Y = placeholder(dtypes.float32, [None, 5]), placeholder(dtypes.float32, [None, 5])
+    acc = expect_tensor(call(accuracy, model, Y, name="accuracy"), "accuracy(model, Y)")
+    rng = np.random.RandomState(7)
+    scores, targets = rng.randn(10, 5), np.eye(5)[rng.randint(0, 5, size=10)]
+    value = evaluate(acc, feed_dict={model: scores, Y: targets})
+    expected = np.mean(scores.argmax(axis=1) == targets.argmax(axis=1))
+    expect(np.isclose(value, expected), f"fed 10 examples of 5 classes, the accuracy is {value:g}, expected "
+           f"{expected:g}.", "nothing in accuracy should assume a batch size or 3 classes.")
 
 
 @question("06.q4", "train_classifier", "x_data", "labels")
 def _(train_classifier, x_data, labels):
     set_random_seed(0)  # the same initial weights at every check
-    predicted = call(train_classifier, x_data, np.eye(3, dtype=np.float32)[labels], 300, name="train_classifier")
-    expect(isinstance(predicted, np.ndarray) and predicted.shape == (len(labels),),
-           f"train_classifier should return one predicted class per row of x_data, got {predicted!r:.80}.",
-           "return sess.run(tf.argmax(model, axis=1), feed_dict={X: x_data}).")
-    expect(np.array_equal(predicted, labels), f"after 300 steps the predictions are {predicted.tolist()}, "
-           f"but the classes are {list(labels)}.",
-           "a hidden layer of 10 ReLU units, softmax_cross_entropy_with_logits_v2 on the logits, "
-           "AdamOptimizer(learning_rate=0.01), and the training op run `steps` times with both inputs fed.")
+    for order in (np.arange(len(labels)), np.array([3, 5, 1, 0, 2, 4, 2])):
+        expected = np.asarray(labels)[order]
+        predicted = call(train_classifier, np.asarray(x_data)[order], np.eye(3, dtype=np.float32)[expected], 300,
+                         name="train_classifier")
+        expect(isinstance(predicted, np.ndarray) and predicted.shape == expected.shape,
+               f"train_classifier should return one predicted class per row of x_data, got {predicted!r:.80}.",
+               "return sess.run(tf.argmax(model, axis=1), feed_dict={X: x_data}).")
+        expect(np.array_equal(predicted, expected), f"after 300 steps on {len(order)} animals the predictions are "
+               f"{predicted.tolist()}, but the classes are {expected.tolist()}.",
+               "a hidden layer of 10 ReLU units, softmax_cross_entropy_with_logits_v2 on the logits, "
+               "AdamOptimizer(learning_rate=0.01), and the training op run `steps` times with the x_data and "
+               "y_data passed in fed.")
+    expect(any(op.type == "ApplyAdam" for op in get_default_graph().get_operations()),
+           "train_classifier does not train with tf.train.AdamOptimizer.", "tf.train.AdamOptimizer(learning_rate=0.01).")

@@ -1,9 +1,11 @@
 """Checks for exercises 02 · Graphs (op and tensor names, name scopes, what a run needs, graphs)."""
 import numpy as np
 
+from .. import dtypes
 from ..graph import Graph, get_default_graph
-from ..ops.array_ops import constant
-from ..ops.math_ops import add
+from ..ops.array_ops import constant, placeholder
+from ..ops.math_ops import add, matmul
+from ..ops.nn_ops import relu
 from .core import call, evaluate, expect, expect_tensor, question
 
 
@@ -41,6 +43,11 @@ def _(scaled_sum):
     expect(not outside, f"these ops are outside the scope: {outside}.",
            "build all of (x + y) * 2 inside the with block.")
     expect(np.isclose(evaluate(result), 6.0), "scaled_sum(1.0, 2.0) should compute (1 + 2) * 2 = 6.")
+    again = expect_tensor(call(scaled_sum, result, x, name="scaled_sum"), "scaled_sum(x, y)")
+    expect(again.name == "scaled_sum_1/mul:0", f"a second call gives {again.name!r}, expected "
+           "'scaled_sum_1/mul:0'.", "open the scope by its name in every call, tf.name_scope(\"scaled_sum\"): "
+           "TF1 makes the second one unique itself.")
+    expect(np.isclose(evaluate(again), 14.0), "scaled_sum(scaled_sum(1.0, 2.0), 1.0) should be (6 + 1) * 2 = 14.")
 
 
 @question("02.q3", "ops_needed")
@@ -48,14 +55,21 @@ def _(ops_needed):
     a, b = constant(1.0), constant(2.0)
     c = a + b
     d = b * 3
-    examples = ((c, "c = a + b", {"Const", "Const_1", "add"}), (d, "d = b * 3", {"Const_1", "mul/y", "mul"}),
-                (a, "a", {"Const"}))
+    x = placeholder(dtypes.float32, [None, 3], name="x")
+    hidden = relu(matmul(x, constant(np.ones((3, 2), np.float32), name="w")))
+    out = hidden * hidden + c
+    examples = ((c, "c = a + b (the example of the question)", {"Const", "Const_1", "add"}),
+                (d, "d = b * 3 (the example of the question)", {"Const_1", "mul/y", "mul"}),
+                (a, "a constant on its own", {"Const"}),
+                (x, "a placeholder on its own", {"x"}),
+                (out, "out = hidden * hidden + c, with hidden = tf.nn.relu(tf.matmul(x, w))",
+                 {"x", "w", "MatMul", "Relu", "mul_1", "add_1", "add", "Const", "Const_1"}))
     for tensor, code, expected in examples:
         needed = call(ops_needed, tensor, name="ops_needed")
         expect(isinstance(needed, (set, frozenset)), f"ops_needed should return a set, got {type(needed).__name__}.")
-        expect(needed == expected, f"for {code} (the example of the question) ops_needed returned {sorted(needed)}, "
-               f"expected {sorted(expected)}.", "start from tensor.op, then follow op.inputs (tensors) to their "
-               ".op, again and again, until no new op appears.")
+        expect(needed == expected, f"for {code} ops_needed returned {sorted(needed)}, expected {sorted(expected)}.",
+               "start from tensor.op, then follow op.inputs (tensors) to their .op, again and again, until no "
+               "new op appears: the inputs of the inputs count too, and an op used twice is still one op.")
 
 
 @question("02.q4", "g2", fresh_graph=False)
@@ -65,6 +79,8 @@ def _(g2):
     names = [op.name for op in g2.get_operations()]
     expect("answer" in names, f"g2 has no op named 'answer' (it has {names}).",
            'create the constant inside `with g2.as_default():`, with name="answer".')
+    expect(names == ["answer"], f"g2 should hold one op, the constant; it holds {names}.",
+           "create only the constant inside the with block (run the cell once, in a new graph).")
     answer = g2.get_tensor_by_name("answer:0")
     expect(answer.dtype.is_integer and evaluate(answer) == 42, "the constant 'answer' should be the integer 42.")
     expect("answer" not in [op.name for op in get_default_graph().get_operations()],

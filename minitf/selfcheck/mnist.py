@@ -12,7 +12,7 @@ FULL_TEST_SET = 10_000
 def target_accuracy(mnist) -> float:
     """The test accuracy exercise 07.q3 asks for: 97 % on MNIST's full test set of 10 000 images.
 
-    The course's automated tests use a small sample of MNIST (``tests/data/mnist_small``, set as
+    The course's automated tests use a small sample of MNIST (``minitf/datasets/mnist_small``, set as
     ``MNIST_DIR``) to grade in seconds; trained on its 5 000 images, the same network stops near
     90 %, so on any smaller test set the target is 85 %.
     """
@@ -25,6 +25,10 @@ def _(mnist, first_image, first_digit):
            "np.reshape(mnist.test.images[0], (28, 28)): 784 pixels, 28 rows of 28.")
     expect(np.array_equal(np.ravel(first_image), mnist.test.images[0]),
            "`first_image` does not hold the pixels of the first test image.", "mnist.test.images[0].")
+    expect(np.asarray(first_image).dtype == np.float32, f"`first_image` has dtype {np.asarray(first_image).dtype}, "
+           "expected float32, the dtype of the pixels.", "reshape the pixels as they are, without converting them.")
+    expect(isinstance(first_digit, (int, np.integer)), f"`first_digit` is a {type(first_digit).__name__}, "
+           "expected an integer.", "int(np.argmax(...)).")
     expect(first_digit == np.argmax(mnist.test.labels[0]),
            f"`first_digit` is {first_digit!r}, which is not the digit of the first test label.",
            "the label is one-hot: the digit is the position of its 1, np.argmax(mnist.test.labels[0]).")
@@ -43,6 +47,12 @@ def _(loss_fn):
     expect(np.isclose(value, expected, rtol=1e-5), f"loss_fn gives {value:.4f}, expected {expected:.4f}.",
            "tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)): "
            "the logits go in as they are, without softmax first.")
+    confident = [[0.0, 0.0, 600.0], [0.0, 800.0, 0.0]]
+    value = evaluate(call(loss_fn, constant(confident), constant(labels), name="loss_fn"))
+    expect(np.isfinite(value) and np.isclose(value, 700.0, rtol=1e-5),
+           f"for the confident, wrong logits {confident} the loss is {value}, expected 700 (-log of each true "
+           "class's probability, averaged).", "softmax then log rounds tiny probabilities to 0 and gives inf or "
+           "nan; tf.nn.softmax_cross_entropy_with_logits_v2 works on the logits and stays finite.")
 
 
 @question("07.q3", "mnist", "X", "logits", "sess", "test_accuracy")
@@ -66,4 +76,9 @@ def _(mnist, X, logits, sess, test_accuracy):
     expect(measured >= target, f"the test accuracy is {measured:.2%}; the target is {target:.0%}.",
            "more epochs, a hidden layer of about 200 ReLU units, AdamOptimizer(learning_rate=0.001), "
            "batches of 100.")
+    predicted = np.argmax(sess.run(logits, feed_dict={X: mnist.validation.images}), axis=1)
+    validation = float(np.mean(predicted == np.argmax(mnist.validation.labels, axis=1)))
+    expect(validation >= target - 0.03, f"the validation accuracy is {validation:.2%}, far below the test "
+           f"accuracy {measured:.2%}: the network has learned the test images, not digits.",
+           "train only on mnist.train; the test images are for measuring.")
 

@@ -1,8 +1,9 @@
 """Checks for exercises 05 · Regression (the squared-error loss, gradient descent, fitting a line)."""
 import numpy as np
 
-from ..graph import Operation
+from ..graph import Graph, Operation
 from ..ops.array_ops import constant
+from ..ops.math_ops import reduce_sum
 from ..variables import Variable
 from .core import call, evaluate, expect, expect_tensor, question
 
@@ -17,6 +18,13 @@ def _(mse):
     value = evaluate(loss)
     expect(np.isclose(value, expected), f"mse({hypothesis}, {targets}) is {value:g}, expected {expected:g}.",
            "square the differences, then take their mean (not their sum).")
+    hypothesis, targets = [[0.5, -1.0], [2.0, 3.0]], [[1.0, 0.0], [0.0, 3.0]]
+    loss = expect_tensor(call(mse, constant(hypothesis), constant(targets), name="mse"), "mse(hypothesis, Y)")
+    expected = np.mean(np.square(np.subtract(hypothesis, targets)))
+    value = evaluate(loss) if loss.shape.ndims == 0 else None
+    expect(value is not None and np.isclose(value, expected), f"for 2 examples of 2 outputs, mse({hypothesis}, "
+           f"{targets}) is {value}, expected {expected:g}, the mean over all four squared differences.",
+           "tf.reduce_mean without an axis averages over every entry, whatever the shape.")
 
 
 @question("05.q2", "gradient_step")
@@ -30,6 +38,13 @@ def _(gradient_step):
     expect(np.isclose(after, 1.4), f"for cost = (W - 3)² at W = 1 and learning rate 0.1, one step should move W "
            f"to 1 - 0.1 · 2(1 - 3) = 1.4, but it moved it to {after:g}.",
            "tf.train.GradientDescentOptimizer(learning_rate).minimize(cost).")
+    u, v = Variable([2.0, -1.0], name="u"), Variable(3.0, name="v")
+    step = call(gradient_step, reduce_sum(u * u) * v, 0.1, name="gradient_step")
+    new_u, new_v = evaluate([u, v], init=True, first=[step])
+    expect(np.allclose(new_u, [2.0 - 0.1 * 12.0, -1.0 + 0.1 * 6.0]) and np.isclose(new_v, 3.0 - 0.1 * 5.0),
+           f"for cost = sum(u²)·v at u = [2, -1], v = 3 and learning rate 0.1, one step should move u to "
+           f"[0.8, -0.4] and v to 2.5, but it moved them to {np.round(new_u, 4).tolist()} and {new_v:g}.",
+           "one minimize op moves every trainable variable against its own gradient.")
 
 
 @question("05.q3", "fit_line")
@@ -42,3 +57,11 @@ def _(fit_line):
     expect(abs(W - 1) < 0.02 and abs(b) < 0.05, f"on the points (1, 1), (2, 2), (3, 3) after 300 steps the line "
            f"should be close to y = x, but W = {W:.3f} and b = {b:.3f}.",
            "feed x_data and y_data to the training op, run it `steps` times, and fetch W and b afterwards.")
+    with Graph().as_default() as graph:
+        W, b = call(fit_line, [0.0, 1.0, 2.0, 3.0], [2.0, 1.0, 0.0, -1.0], 300, 0.1, name="fit_line")
+    expect(abs(W + 1) < 0.02 and abs(b - 2) < 0.05, f"on the points (0, 2), (1, 1), (2, 0), (3, -1) the line "
+           f"should be close to y = -x + 2, but W = {W:.3f} and b = {b:.3f}.",
+           "use the x_data and y_data passed to fit_line, not numbers of your own.")
+    expect(any(op.type == "ApplyGradientDescent" for op in graph.get_operations()),
+           "fit_line does not train with tf.train.GradientDescentOptimizer.",
+           "tf.train.GradientDescentOptimizer(learning_rate).minimize(cost).")

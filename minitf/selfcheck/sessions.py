@@ -13,10 +13,16 @@ def _(r_add, r_sub, r_mul, r_div):
         expect(np.ndim(value) == 0 and np.isclose(value, expected),
                f"`{name}` is {value!r}, which is not the result for a = 11 and b = 5.",
                "fetch a list of the four tensors: sess.run([tf.add(a, b), ...]) returns a list of four values.")
+        expect(isinstance(value, np.generic),
+               f"`{name}` is a Python {type(value).__name__}: it was computed in Python, not fetched.",
+               "store what sess.run returns: numpy values such as np.int32(16).")
+    expect(isinstance(r_add, np.integer) and isinstance(r_div, np.floating),
+           f"`r_add` is a {type(r_add).__name__} and `r_div` a {type(r_div).__name__}; tf.add of two int32 "
+           "tensors gives an integer, tf.divide a float.", "a = tf.constant(11) and b = tf.constant(5), as asked.")
 
 
-@question("03.q2", "X", "expr", "expr_value", "x_data")
-def _(X, expr, expr_value, x_data):
+@question("03.q2", "X", "expr", "expr_value", "x_data", "weights", "bias")
+def _(X, expr, expr_value, x_data, weights, bias):
     expect_tensor(X, "X", "X = tf.placeholder(tf.float32, [None, 3], name='X').")
     expect(X.op.type == "Placeholder", f"`X` is made by a {X.op.type} op, not by tf.placeholder.")
     expect(X.dtype == dtypes.float32 and X.shape.as_list() == [None, 3],
@@ -30,6 +36,12 @@ def _(X, expr, expr_value, x_data):
     expect(np.shape(expr_value) == (2, 2) and np.allclose(expr_value, expected),
            "`expr_value` is not the value of expr with X fed with x_data.",
            "sess.run(expr, feed_dict={X: x_data}).")
+    batch = np.arange(15, dtype=np.float32).reshape(5, 3) / 4
+    five_rows = evaluate(expr, feed_dict={X: batch})
+    w_value, b_value = evaluate([weights, bias])
+    expect(np.shape(five_rows) == (5, 2) and np.allclose(five_rows, batch @ w_value + b_value),
+           "fed a batch of five rows, `expr` is not tf.matmul(X, weights) + bias.",
+           "expr = tf.matmul(X, weights) + bias, with the given weights and bias.")
 
 
 @question("03.q3", "o1", "o2")
@@ -40,6 +52,9 @@ def _(o1, o2):
     expect(np.allclose(difference, 1.0, rtol=0, atol=1e-6),
            f"o2 - o1 is {difference}, not 1 everywhere: out1 and out2 saw two different draws of vec.",
            "fetch both in one run, sess.run((out1, out2)); two runs draw vec twice.")
+    expect(np.all((np.asarray(o1) >= 1) & (np.asarray(o1) < 2)),
+           f"`o1` is {o1}; out1 = vec + 1 with vec uniform in [0, 1) lies between 1 and 2.",
+           "store the fetched values of out1 and out2 themselves.")
 
 
 @question("03.q4", "hello_value", "init_value")

@@ -10,8 +10,10 @@ from .core import call, evaluate, expect, expect_tensor, question, same_values
 _VALUES = [3., [1., 2., 3.], [[1., 2., 3.], [4., 5., 6.]], [[[1., 2., 3.]], [[7., 8., 9.]]]]
 
 
-def _expect_created(tensor, name, shape, dtype, value, how):
+def _expect_created(tensor, name, shape, dtype, value, how, made_by):
     expect_tensor(tensor, name, f"create it with {how}.")
+    expect(made_by(tensor.op), f"`{name}` holds the right kind of tensor, but it is not made by {how}.",
+           f"the exercise asks for {how}, not a constant typed by hand.")
     expect(tensor.shape.as_list() == list(shape),
            f"`{name}` has shape {tensor.shape}, expected {tuple(shape)}.", f"the shape argument of {how}.")
     expect(tensor.dtype == dtype, f"`{name}` has dtype {tensor.dtype.name}, expected {dtype.name}.",
@@ -22,9 +24,12 @@ def _expect_created(tensor, name, shape, dtype, value, how):
 
 @question("01.q1", "zeros_3d", "seq", "nines")
 def _(zeros_3d, seq, nines):
-    _expect_created(zeros_3d, "zeros_3d", (3, 3, 3), dtypes.float32, np.zeros((3, 3, 3)), "tf.zeros(shape)")
-    _expect_created(seq, "seq", (3,), dtypes.int32, np.arange(6, 15, 3), "tf.range(start, limit, delta)")
-    _expect_created(nines, "nines", (2, 3), dtypes.int32, np.full((2, 3), 9), "tf.fill(dims, value)")
+    _expect_created(zeros_3d, "zeros_3d", (3, 3, 3), dtypes.float32, np.zeros((3, 3, 3)), "tf.zeros(shape)",
+                    lambda op: op.name.rsplit("/", 1)[-1].startswith("zeros"))
+    _expect_created(seq, "seq", (3,), dtypes.int32, np.arange(6, 15, 3), "tf.range(start, limit, delta)",
+                    lambda op: op.type == "Range")
+    _expect_created(nines, "nines", (2, 3), dtypes.int32, np.full((2, 3), 9), "tf.fill(dims, value)",
+                    lambda op: op.type == "Fill")
 
 
 @question("01.q2", "ranks", "shapes")
@@ -32,6 +37,11 @@ def _(ranks, shapes):
     for name, answer in (("ranks", ranks), ("shapes", shapes)):
         expect(isinstance(answer, (list, tuple)) and len(answer) == len(_VALUES),
                f"`{name}` should be a list of {len(_VALUES)} entries, one per value.")
+    expect(all(type(rank) is int for rank in ranks), f"`ranks` should hold Python ints, got {ranks!r}.",
+           "write the numbers themselves, such as 2, not 2.0 or a value computed by numpy.")
+    expect(all(type(shape) is list and all(type(n) is int for n in shape) for shape in shapes),
+           f"`shapes` should hold lists of Python ints, got {shapes!r}.",
+           "write each shape as a list, such as [2, 3]; a scalar's shape is the empty list [].")
     for i, value in enumerate(_VALUES):
         shape = constant(value).shape
         expect(ranks[i] == shape.ndims, f"ranks[{i}] is {ranks[i]!r}, which is not the rank of value {i}.",
@@ -50,12 +60,20 @@ def _(flatten_images):
            "tf.reshape(images, [-1, 784]): -1 stands for the batch size, unknown while building.")
     expect(flat.dtype == dtypes.float32, f"the result has dtype {flat.dtype.name}, expected float32.",
            "tf.cast(x, tf.float32) before dividing.")
-    batch = np.random.RandomState(0).randint(0, 256, size=(2, 28, 28)).astype(np.uint8)
+    three = placeholder(dtypes.uint8, [3, 28, 28])
+    flat_three = expect_tensor(call(flatten_images, three, name="flatten_images"), "flatten_images(images)")
+    expect(flat_three.shape.as_list() == [3, 784],
+           f"flatten_images on a [3, 28, 28] placeholder gives shape {flat_three.shape}, expected (3, 784): "
+           "a batch size known while building should stay known.",
+           "tf.reshape(images, [-1, 784]) works the batch size out from the input's shape.")
+    batch = np.random.RandomState(0).randint(0, 256, size=(3, 28, 28)).astype(np.uint8)
+    batch[0, 0, :2] = 0, 255
     with Session(graph=images.graph) as sess:
-        out = sess.run(flat, feed_dict={images: batch})
-    expect(same_values(out, batch.reshape(2, 784) / 255.0),
-           "the values are not the pixels divided by 255, in row order.",
-           "reshape keeps the order of the pixels; divide the float32 values by 255.0.")
+        out, out_three = sess.run([flat, flat_three], feed_dict={images: batch, three: batch})
+    for values in (out, out_three):
+        expect(values.dtype == np.float32 and same_values(values, batch.reshape(3, 784) / 255.0),
+               "the values are not the pixels divided by 255 (0 stays 0, 255 becomes 1), in row order.",
+               "reshape keeps the order of the pixels; cast to float32, then divide by 255.0.")
 
 
 @question("01.q4", "dtypes")
@@ -69,8 +87,11 @@ def _(answer):
     ]
     expect(isinstance(answer, (list, tuple)) and len(answer) == len(examples),
            f"`dtypes` should be a list of {len(examples)} dtypes, one per tensor.")
+    for i, dtype in enumerate(answer):
+        expect(isinstance(dtype, dtypes.DType), f"dtypes[{i}] is {dtype!r}, not a dtype.",
+               "write minitf's dtype objects, such as tf.int32, not strings such as 'int32'.")
     for i, (code, build) in enumerate(examples):
         actual = build().dtype
         expect(answer[i] == actual, f"dtypes[{i}] is {answer[i]!r}, which is not the dtype of {code}.",
-               "Python ints become int32, floats float32, strings string; dividing two int32 tensors "
-               "with / gives a floating result.")
+               "Python ints become int32, floats float32, strings string; tf.cast gives the dtype it is "
+               "asked for; / on two int32 tensors is true division, and its result is float64 (notebook 01).")

@@ -5,7 +5,7 @@ from .. import dtypes, errors
 from ..graph import GraphKeys, get_default_graph
 from ..ops.array_ops import placeholder
 from ..variables import Variable, global_variables, trainable_variables
-from .core import call, evaluate, expect, expect_tensor, question
+from .core import call, evaluate, expect, expect_tensor, question, same_values
 
 _SCOPE_HINT = 'open the scope around each call: with tf.variable_scope("layer1"): ...'
 
@@ -19,20 +19,20 @@ def _(read_weights):
     values = call(read_weights, name="read_weights", hints={
         errors.FailedPreconditionError: "a variable has no value in a new session until its initialiser "
                                         "runs: sess.run(tf.global_variables_initializer()) first."})
-    expect(isinstance(values, np.ndarray) and values.shape == (5, 5),
-           f"read_weights() should return the 5x5 array of the variable's values, got {values!r:.80}.",
+    expect(isinstance(values, np.ndarray) and values.shape == (5, 5) and values.dtype == np.float32,
+           f"read_weights() should return the 5x5 float32 array of the variable's values, got {values!r:.80}.",
            "return sess.run(W).")
     expect(np.all(np.abs(values) <= 0.2) and np.any(values != 0),
            "the values do not look like truncated_normal([5, 5], stddev=0.1).",
            "keep the initial value of the original code.")
-    expect("weights" in _variable_names(global_variables()),
-           "read_weights() did not create a variable named 'weights'.",
-           'keep tf.Variable(..., name="weights").')
+    names = _variable_names(global_variables())
+    expect(names == ["weights"], f"read_weights() created the variables {names}, expected one, 'weights'.",
+           'keep tf.Variable(..., name="weights") and create nothing else that holds state.')
 
 
 @question("04.q2", "count_to")
 def _(count_to):
-    for n in (3, 1):
+    for n in (3, 1, 0):
         result = call(count_to, n, name="count_to")
         expect(np.ndim(result) == 0 and result == n, f"count_to({n}) returned {result!r}, expected {n}.",
                "run the tf.assign_add op n times in one session, then fetch the variable.")
@@ -50,25 +50,40 @@ def _(two_layers):
     expected = ["layer1/bias", "layer1/weight", "layer2/bias", "layer2/weight"]
     names = _variable_names(trainable_variables())
     expect(names == expected, f"the variables are {names}, expected {expected}.", _SCOPE_HINT)
-    shapes = {v.op.name: v.shape.as_list() for v in trainable_variables()}
+    by_name = {v.op.name: v for v in trainable_variables()}
+    shapes = {name: v.shape.as_list() for name, v in by_name.items()}
     expect(shapes["layer1/weight"] == [10, 128] and shapes["layer2/weight"] == [128, 256],
            f"the weight shapes are {shapes['layer1/weight']} and {shapes['layer2/weight']}, "
            "expected [10, 128] and [128, 256].", "dense_relu(x, 10, 128), then dense_relu(relu1, 128, 256).")
+    batch = np.random.RandomState(0).randn(4, 10).astype(np.float32)
+    layers = [by_name[name] for name in ("layer1/weight", "layer1/bias", "layer2/weight", "layer2/bias")]
+    got, w1, b1, w2, b2 = evaluate([out] + layers, feed_dict={x: batch}, init=True)
+    layer1 = np.maximum(batch @ w1 + b1, 0)
+    expect(same_values(got, np.maximum(layer1 @ w2 + b2, 0), atol=1e-5),
+           "the output is not layer 2 applied to the output of layer 1.",
+           "feed the first layer's output (relu1) into the second dense_relu, and return the second's output.")
 
 
 @question("04.q4", "shared_model")
 def _(shared_model):
-    x = placeholder(dtypes.float32, [None, 10])
-    outputs = call(shared_model, x, x, name="shared_model", hints={
+    x1, x2 = placeholder(dtypes.float32, [None, 10]), placeholder(dtypes.float32, [None, 10])
+    outputs = call(shared_model, x1, x2, name="shared_model", hints={
         ValueError: "reopen the same scope with reuse=True: with tf.variable_scope(scope, reuse=True): ..."})
     expect(isinstance(outputs, tuple) and len(outputs) == 2, "shared_model should return a pair (out1, out2).")
     out1, out2 = (expect_tensor(t, name) for t, name in zip(outputs, ("out1", "out2")))
     names = _variable_names(trainable_variables())
     expect(names == ["model/bias", "model/weight"], f"the variables are {names}, expected only "
            "['model/bias', 'model/weight'].", "the second call must reuse the variables, not create new ones.")
-    batch = np.random.RandomState(0).randn(3, 10).astype(np.float32)
-    value1, value2 = evaluate([out1, out2], feed_dict={x: batch}, init=True)
-    expect(np.allclose(value1, value2), "fed the same input, out1 and out2 differ: they do not share variables.")
+    by_name = {v.op.name: v for v in trainable_variables()}
+    weight, bias = by_name["model/weight"], by_name["model/bias"]
+    rng = np.random.RandomState(0)
+    batch1, batch2 = rng.randn(3, 10).astype(np.float32), rng.randn(5, 10).astype(np.float32)
+    value1, value2, w, b = evaluate([out1, out2, weight, bias], feed_dict={x1: batch1, x2: batch2}, init=True)
+    expect(same_values(value1, np.maximum(batch1 @ w + b, 0), atol=1e-5),
+           "out1 is not dense_relu(x1, 10, 10).", "the first call applies dense_relu to x1.")
+    expect(same_values(value2, np.maximum(batch2 @ w + b, 0), atol=1e-5),
+           "out2 is not dense_relu(x2, 10, 10) with the same weight and bias as out1.",
+           "the second call applies dense_relu to x2, in the reopened scope.")
 
 
 @question("04.q5", "global_step", "my_int_variable", fresh_graph=False)
@@ -88,3 +103,6 @@ def _(global_step, my_int_variable):
            'tf.get_variable("my_int_variable", [1, 2, 3], dtype=tf.int32, initializer=tf.zeros_initializer).')
     expect(not np.any(evaluate(my_int_variable.initial_value)), "`my_int_variable` should start at zeros.",
            "initializer=tf.zeros_initializer.")
+    expect(my_int_variable in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES),
+           "`my_int_variable` is not trainable; only global_step should be left out.",
+           "tf.get_variable makes a trainable variable unless told otherwise.")

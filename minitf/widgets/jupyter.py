@@ -1,16 +1,22 @@
-"""The notebook widgets: GraphWidget, RunStepper and TrainingPlot (anywidget, JupyterLab and Colab).
+"""The notebook widgets: GraphWidget, RunStepper and TrainingPlot (anywidget; ipywidgets 7 and 8).
 
 Python makes the picture (an SVG, see ``svg.py``) and every answer (a node's details, the values
-of a run); the JavaScript beside this file (``graph_widget.js``, shipped in the package, nothing
-fetched at run time) inserts the SVG, sends clicks back and highlights the steps of a run.
+of a run); the JavaScript beside this file (``widgets.js``, shipped in the package, nothing
+fetched at run time) inserts the SVG, zooms and pans it, sends clicks back and highlights the
+steps of a run.
 
-After every notebook cell the widgets bring themselves up to date (a graph that grew is drawn
-again, a training plot draws its last points); ``refresh()`` does it by hand.  Each widget also
-carries its SVG as a plain image, so a notebook run without a browser (nbclient, nbconvert,
-GitHub) still shows the picture.
+Displaying a widget gives two outputs: the picture as a static SVG, then the live widget.
+The live widget hides the static copy while it runs; wherever it cannot run -- a saved notebook
+opened again, ``nbconvert --to html``, GitHub -- the static copy is what shows.  The copy follows
+the picture (a scope opened, a training plot's new points), so a saved notebook shows the last
+state.  ``_ipython_display_`` does this, so it works under ipywidgets 7 (Colab) and 8 alike.
+
+A graph widget draws the graph as it was when it was made: later cells do not change an
+earlier picture.  ``live=True`` follows the graph instead, after every cell (or ``refresh()``).
 """
 from __future__ import annotations
 
+import base64
 import time
 import weakref
 from pathlib import Path
@@ -50,70 +56,114 @@ def _keep_up_to_date(widget) -> None:
 
 
 class _SvgWidget(anywidget.AnyWidget):
-    """A widget showing an SVG made in Python; the SVG is also its display where JS cannot run."""
+    """A widget showing an SVG made in Python, displayed together with a static copy of it."""
 
+    _esm = _HERE / "widgets.js"
+    _css = _HERE / "widgets.css"
+    kind = traitlets.Unicode("graph").tag(sync=True)   # which view widgets.js draws: graph or plot
     svg = traitlets.Unicode("").tag(sync=True)
+    static_id = traitlets.Unicode("").tag(sync=True)   # marks the static copies the live view hides
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.static_id = f"minitf-{self.model_id}"
+        self._shown = False
+        self.observe(lambda _: self._update_static(), "svg")
 
     def refresh(self) -> None:
         """Bring the picture up to date."""
 
-    def _repr_mimebundle_(self, **kwargs):
+    def static_bundle(self) -> dict:
+        """The static copy: the SVG, and HTML showing it as an image, marked for the live view to hide.
+
+        An image, not the SVG inline: JupyterLab sanitizes the HTML of a notebook it does not
+        trust (one run elsewhere, downloaded), and keeps an image but strips inline SVG.
+        """
+        image = base64.b64encode(self.svg.encode()).decode()
+        return {"text/html": f'<div class="minitf-static" data-minitf-static="{self.static_id}">'
+                             f'<img src="data:image/svg+xml;base64,{image}" alt="{type(self).__name__}"/></div>',
+                "image/svg+xml": self.svg,
+                "text/plain": f"{type(self).__name__} (a picture)"}
+
+    def _ipython_display_(self, **kwargs) -> None:
+        from IPython.display import display
+
         self.refresh()
-        data, metadata = super()._repr_mimebundle_(**kwargs)
-        data["image/svg+xml"] = self.svg
-        return data, metadata
+        display(self.static_bundle(), raw=True, display_id=self.static_id)
+        view, metadata = self._repr_mimebundle_()       # anywidget's: on Colab, with its widget manager
+        view["text/plain"] = "The interactive widget needs the notebook's kernel: run the cell."
+        display(view, raw=True, metadata=metadata)
+        self._shown = True
+
+    def _update_static(self) -> None:
+        if self._shown:
+            from IPython.display import update_display
+
+            update_display(self.static_bundle(), raw=True, display_id=self.static_id)
 
 
 class GraphWidget(_SvgWidget):
-    """The graph (the default graph for None) or what a tensor is built from, drawn as a DAG.
+    """The graph (the default graph for None), or what a run of a tensor needs, drawn as a DAG.
 
     Boxes are coloured by kind (placeholder, variable, constant, op); arrows carry the tensor's
     shape and dtype.  Click a name scope to expand or collapse it, click an op to see its type,
-    inputs, outputs and -- with a ``session`` -- its current value.
+    inputs, outputs and -- with a ``session`` -- its current value.  The picture is the graph as
+    it was when the widget was made, unless ``live=True``.  For a tensor, "whole graph" shows
+    the rest of the graph greyed.
 
     >>> GraphWidget()              # the last expression of a cell: shows the default graph
     """
 
-    _esm = _HERE / "graph_widget.js"
-    _css = _HERE / "graph_widget.css"
     members = traitlets.Dict().tag(sync=True)       # op name -> id of the box showing it
     expanded = traitlets.List(traitlets.Unicode()).tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
+    partial = traitlets.Bool(False).tag(sync=True)  # drawing only what some tensors need
+    whole = traitlets.Bool(False).tag(sync=True)    # ... and the rest of the graph, greyed
     steps = traitlets.List().tag(sync=True)         # RunStepper: one entry per executed op
     step = traitlets.Int(0).tag(sync=True)          # RunStepper: how many ops have run
 
-    def __init__(self, graph_or_tensor=None, session=None):
+    def __init__(self, graph_or_tensor=None, session=None, live: bool = False):
         super().__init__()
-        self._source = graph_or_tensor
-        self.graph, self.ops = ops_to_show(graph_or_tensor)
+        self._source, self.live = graph_or_tensor, live
+        self.graph, self.ops, self.roots = ops_to_show(graph_or_tensor)
         if session is not None and session.graph is not self.graph:
             raise ValueError("The session runs another graph than the one to draw: pass the session of "
                              "that graph (tf.Session(graph=...)), or no session.")
         self.session = session
         self._version = self.graph.version
+        self._everything = self.graph.get_operations()
+        self.partial = len(self.ops) < len(self._everything)
         self._redraw()
-        self.observe(lambda _: self._redraw(), "expanded")
+        self.observe(lambda _: self._redraw(), ["expanded", "whole"])
         self.observe(lambda change: self._describe(change["new"]), "selected")
-        _keep_up_to_date(self)
+        if live:
+            _keep_up_to_date(self)
 
     def refresh(self) -> None:
-        """Draw again if ops were added to the graph since the last drawing."""
-        if self.graph.version != self._version:
+        """With ``live=True``: draw again if ops were added to the graph since the last drawing."""
+        if self.live and self.graph.version != self._version:
             self._version = self.graph.version
-            self.graph, self.ops = ops_to_show(self._source if self._source is not None else self.graph)
+            self.graph, self.ops, self.roots = ops_to_show(self._source if self._source is not None else self.graph)
+            self._everything = self.graph.get_operations()
+            self.partial = len(self.ops) < len(self._everything)
             self._redraw()
 
+    def _shown_ops(self) -> list:
+        """The ops in the picture: what was asked for, or (``whole``) the graph it belongs to."""
+        return self._everything if self.whole and self.partial else self.ops
+
     def _redraw(self) -> None:
-        self.view = GraphView(self.graph, self.ops, self.expanded)
+        self.view = GraphView(self._shown_ops(), self.expanded, self.roots)
         self.members = self.view.owner
         self.svg = draw_graph(self.view, layout(self.view), self._pruned())
         if self.selected:
             self._describe(self.selected)
 
     def _pruned(self) -> set:
-        """The ids of the boxes to grey out (a RunStepper's: those its run did not need)."""
-        return set()
+        """The ids of the boxes to grey out: with ``whole``, those the tensors asked for do not need."""
+        needed = {op.name for op in self.ops}
+        return {n.id for n in self.view.nodes if not any(op.name in needed for op in n.ops)}
 
     def _describe(self, box_id: str) -> None:
         """Fill ``details`` with what the clicked box is (an op, or a collapsed scope)."""
@@ -144,10 +194,10 @@ class GraphWidget(_SvgWidget):
 class RunStepper(GraphWidget):
     """One ``sess.run(fetches, feed_dict)``, step by step (notebook 03).
 
-    The graph is drawn with the ops the fetches do not need greyed out (pruning); the slider
-    then plays the run one op at a time, in the session's order, with the value each produced.
-    The run happens once, when the stepper is made (a training op trains once); ``result`` is
-    what ``sess.run`` returned.
+    The picture shows the ops of the run and, greyed, their neighbours the run left out
+    (pruning); the slider then plays the run one op at a time, in the session's order, with the
+    value each produced.  The run happens once, when the stepper is made (a training op trains
+    once); ``result`` is what ``sess.run`` returned.
 
     >>> RunStepper(sess, c)        # c = a + b: steps a, b, add
     """
@@ -155,16 +205,27 @@ class RunStepper(GraphWidget):
     def __init__(self, session, fetches, feed_dict=None):
         self.trace = trace_run(session, fetches, feed_dict)
         self.result = self.trace.result
+        self._run = set(self.trace.ops) | {t.op for t in self.trace.feeds}
         super().__init__(session.graph, session)
+        self.partial = False
         self.steps = [{"op": op.name, "type": op.type, "value": self._produced(op)} for op in self.trace.ops]
+
+    def _shown_ops(self) -> list:
+        """The ops of the run and the fed ones, and the ops right next to them."""
+        near = set(self._run)
+        for op in self._everything:
+            if op in self._run:
+                near.update(t.op for t in op.inputs)
+                near.update(op.control_inputs)
+            elif any(t.op in self._run for t in op.inputs) or any(c in self._run for c in op.control_inputs):
+                near.add(op)
+        return [op for op in self._everything if op in near]
+
+    def _pruned(self) -> set:
+        return {n.id for n in self.view.nodes if not any(op in self._run for op in n.ops)}
 
     def _produced(self, op: Operation) -> str:
         return "\n".join(value_text(v) for v in self.trace.values[op])
-
-    def _pruned(self) -> set:
-        run = {op.name for op in self.trace.ops} | {t.op.name for t in self.trace.feeds}
-        boxes_in_run = {self.view.owner[name] for name in run if name in self.view.owner}
-        return {node.id for node in self.view.nodes} - boxes_in_run
 
     def _value_of(self, op: Operation) -> str:
         fed = next((value for t, value in self.trace.feeds.items() if t.op is op), None)
@@ -181,16 +242,15 @@ class TrainingPlot(_SvgWidget):
 
     ``update`` only stores the values and redraws at most every ``interval`` seconds, so it is
     cheap to call at every step; the last points are drawn when the cell finishes (or on
-    ``refresh()``).  ``values`` holds every value given, per metric.
+    ``refresh()``), and the static copy then shows the final curves.  ``values`` holds every
+    value given, per metric.
 
     >>> plot = TrainingPlot(("loss", "accuracy")); plot          # then, in the training loop:
     >>> plot.update(step, loss=loss_value)
     """
 
-    _esm = _HERE / "training_plot.js"
-
     def __init__(self, metrics=("loss",), title: str | None = None, interval: float = 0.25):
-        super().__init__()
+        super().__init__(kind="plot")
         self.title, self.interval = title, interval
         self.values: dict = {m: [] for m in metrics}
         self.steps: dict = {m: [] for m in metrics}

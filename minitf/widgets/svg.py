@@ -12,7 +12,7 @@ import math
 from xml.sax.saxutils import escape, quoteattr
 
 from .graph_view import GraphView, label_in
-from .layout import MARGIN, Box, Layout, layout
+from .layout import MARGIN, Layout, layout
 
 COLOURS = {  # kind -> (fill, border)
     "placeholder": ("#fdebd0", "#d35400"),
@@ -21,15 +21,18 @@ COLOURS = {  # kind -> (fill, border)
     "op": ("#f5eef8", "#7d3c98"),
     "scope": ("#fcf3cf", "#9a7d0a"),
 }
+CONTROL = "#b3b6b7"   # control dependencies: faint, dashed
 _ids = itertools.count()
 
 
-def graph_svg(graph_or_tensor=None) -> str:
+def graph_svg(graph_or_tensor=None, expanded=()) -> str:
     """An SVG picture of a graph (the default graph for None), a tensor, or a list of tensors.
+
+    ``expanded`` lists the name scopes to draw open.
 
     >>> svg = graph_svg(tf.constant(1.0) + 2)    # '<svg ...>': display it, or save it to a file
     """
-    view = GraphView.of(graph_or_tensor)
+    view = GraphView.of(graph_or_tensor, expanded)
     return draw_graph(view, layout(view))
 
 
@@ -41,24 +44,40 @@ def draw_graph(view: GraphView, lay: Layout, pruned=frozenset()) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="minitf-graph-svg" width="{width:.0f}" '
              f'height="{lay.height:.0f}" viewBox="0 0 {width:.0f} {lay.height:.0f}" '
              f'font-family="monospace" font-size="12">',
-             f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             f'markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+             f'<defs>{_marker(arrow, "#555")}{_marker(arrow + "-control", CONTROL)}</defs>',
              '<rect width="100%" height="100%" fill="white"/>', legend]
+    for b in lay.asides:
+        parts.append(f'<g class="aside"><rect x="{b.x - 8:.1f}" y="{b.y:.1f}" width="{b.w + 16:.1f}" '
+                     f'height="{b.h + 8:.1f}" rx="6" fill="#f8f9f9" stroke="#d5d8dc"/>'
+                     f'<text x="{b.x:.1f}" y="{b.y + 14:.1f}" font-size="11" fill="#626567">auxiliary nodes'
+                     f'</text></g>')
     for scope, b in lay.frames.items():
         parts.append(f'<g class="frame" data-scope={quoteattr(scope)}><title>name scope {escape(scope)} '
                      f'(click to collapse)</title>'
                      f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="8" '
-                     f'fill="#fdfefe" stroke="#9a7d0a" stroke-dasharray="5 3"/>'
-                     f'<text x="{b.x + 8:.1f}" y="{b.y + 13:.1f}" fill="#7d6608">'
-                     f'\u25be {escape(label_in(scope, view.parent_frame(scope)))}</text></g>')
-    labels = _place_labels(view, lay)
+                     f'fill="#fdfefe" stroke="#9a7d0a" stroke-dasharray="5 3"/></g>')
     for edge in view.edges:
-        parts.append(_edge(edge, lay.routes[(edge.source, edge.target)], arrow,
-                           edge.source in pruned or edge.target in pruned, labels.get((edge.source, edge.target))))
+        route = lay.routes.get((edge.source, edge.target))
+        if route:
+            parts.append(_edge(edge, route, arrow, edge.source in pruned or edge.target in pruned))
+    for scope, b in lay.frames.items():        # the frames' names, over the arrows that enter them
+        parts.append(f'<text class="frame-title" data-scope={quoteattr(scope)} x="{b.x + 8:.1f}" y="{b.y + 13:.1f}" '
+                     f'fill="#7d6608" stroke="#fdfefe" stroke-width="4" paint-order="stroke">'
+                     f'\u25be {escape(label_in(scope, view.parent_frame(scope)))}</text>')
+    for label in lay.labels:
+        b, (x, y) = label.box, label.box.center
+        parts.append(f'<g class="edge-label"><rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" '
+                     f'fill="white"/><text x="{x:.1f}" y="{y + 3.5:.1f}" text-anchor="middle" font-size="10" '
+                     f'fill="#444">{escape(label.text)}</text></g>')
     for node in view.nodes:
         parts.append(_node(node, lay.nodes[node.id], node.id in pruned))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _marker(name: str, colour: str) -> str:
+    return (f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+            f'orient="auto"><path d="M0,0L10,5L0,10z" fill="{colour}"/></marker>')
 
 
 def _legend() -> tuple[str, float]:
@@ -88,47 +107,29 @@ def _node(node, b, pruned: bool) -> str:
             f'{escape(node.label)}</text></g>')
 
 
-LABEL_CHAR = 6.0   # width of a character of the edge labels' 10px monospace font
+def _smooth(points: list) -> str:
+    """An SVG path through ``points`` with its corners rounded: straight to the first midpoint,
+    then a quadratic curve around every bend, straight into the last point."""
+    def mid(a, b):
+        return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+
+    d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    for i in range(1, len(points) - 1):
+        (bx, by), (ex, ey) = points[i], mid(points[i], points[i + 1])
+        d.append(f"Q{bx:.1f},{by:.1f} {ex:.1f},{ey:.1f}")
+    d.append(f"L{points[-1][0]:.1f},{points[-1][1]:.1f}")
+    return "".join(d)
 
 
-def _place_labels(view: GraphView, lay: Layout) -> dict:
-    """Where the label of each arrow (source, target) goes: on its first stretch, clear of others.
-
-    A tensor read by several ops is labelled once, on the first of its arrows.
-    """
-    taken = list(lay.nodes.values())
-    where, done = {}, set()
-    for edge in view.edges:
-        if edge.control or (edge.source, edge.label) in done:
-            continue
-        done.add((edge.source, edge.label))
-        (x0, y0), (x1, y1) = lay.routes[(edge.source, edge.target)][:2]
-        spots = [(x0 + f * (x1 - x0) + 4, y0 + f * (y1 - y0) + 4) for f in (0.5, 0.35, 0.65, 0.2, 0.8)]
-        boxes = [Box(x, y - 9, LABEL_CHAR * len(edge.label), 11) for x, y in spots]
-        free = [i for i, b in enumerate(boxes) if not any(_overlap(b, t) for t in taken)]
-        i = free[0] if free else 0
-        taken.append(boxes[i])
-        where[(edge.source, edge.target)] = spots[i]
-    return where
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
-
-
-def _edge(edge, points: list, arrow: str, pruned: bool, label_at) -> str:
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dash = ' stroke-dasharray="4 3"' if edge.control else ""
+def _edge(edge, points: list, arrow: str, pruned: bool) -> str:
+    look = f' stroke="{CONTROL}" stroke-dasharray="4 3"' if edge.control else ' stroke="#555"'
+    head = f"{arrow}-control" if edge.control else arrow
     dim = ' opacity="0.3"' if pruned else ""
     what = ", ".join(t.name for t in edge.tensors) + f": {edge.label}" if edge.tensors else "control dependency"
-    label = ""
-    if label_at:
-        label = (f'<text x="{label_at[0]:.1f}" y="{label_at[1]:.1f}" font-size="10" fill="#444" '
-                 f'stroke="white" stroke-width="3" paint-order="stroke">{escape(edge.label)}</text>')
-    return (f'<g class="edge {"pruned" if pruned else ""}" data-source={quoteattr(edge.source)} '
-            f'data-target={quoteattr(edge.target)}{dim}><title>{escape(what)}</title>'
-            f'<polyline points="{path}" fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#{arrow})"'
-            f'{dash}/>{label}</g>')
+    return (f'<g class="edge {"control" if edge.control else ""} {"pruned" if pruned else ""}" '
+            f'data-source={quoteattr(edge.source)} data-target={quoteattr(edge.target)}{dim}>'
+            f'<title>{escape(what)}</title>'
+            f'<path d="{_smooth(points)}" fill="none"{look} stroke-width="1.2" marker-end="url(#{head})"/></g>')
 
 
 # ---- training plot ----------------------------------------------------------------------------
