@@ -61,5 +61,5 @@ def test_a_page_draws_every_formula_and_shows_every_picture(pages, nb):
                              "\n".join(c.source for c in source.cells if c.cell_type == "code")))
     assert pictures >= min(plots, 1) + min(widgets, 1), (pictures, plots, widgets)
     # what a page shows where a picture got lost: matplotlib's and the widgets' text stand-ins
-    assert re.findall(r"&lt;Figure size|&lt;minitf\.widgets\.[\w.]+ object at", page) == []
+    assert re.findall(r"&lt;Figure size|&lt;minitf\.widgets\.[\w.]+ object at|The interactive widget needs", page) == []
     assert "Traceback" not in page

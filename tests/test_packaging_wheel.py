@@ -124,13 +124,17 @@ def _in_venv(python: Path, code: str, cwd: Path, **env: str) -> str:
 
 # -- 1. the archives -----------------------------------------------------------------------------
 
+def _package_files() -> set[str]:
+    """Every file of the checkout's minitf/ (sources, widget JS/CSS, data), as archive names."""
+    return {path.relative_to(REPO).as_posix() for path in (REPO / "minitf").rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"}
+
+
 def test_the_wheel_carries_the_engine_the_widget_assets_and_the_mnist_sample(dist):
     names = zipfile.ZipFile(_wheel(dist)).namelist()
-    for needed in ("minitf/__init__.py", "minitf/session.py", "minitf/widgets/graph_widget.js",
-                   "minitf/widgets/graph_widget.css", "minitf/widgets/training_plot.js",
-                   "minitf/selfcheck/core.py", "minitf/datasets/mnist_small/train-images-idx3-ubyte.gz",
-                   "minitf/datasets/mnist_small/t10k-labels-idx1-ubyte.gz"):
-        assert needed in names, needed
+    assert _package_files() - set(names) == set()
+    assert {Path(name).suffix for name in names if name.startswith("minitf/widgets/")} >= {".py", ".js", ".css"}
+    assert len([name for name in names if name.startswith("minitf/datasets/mnist_small/")]) == 4
     assert {name.split("/")[0] for name in names} == {"minitf", f"{_wheel(dist).name.split('-py3')[0]}.dist-info"}
     metadata = zipfile.ZipFile(_wheel(dist)).read(next(n for n in names if n.endswith("/METADATA"))).decode()
     assert "Name: minitf-course\n" in metadata and "License-Expression: MIT\n" in metadata
@@ -142,7 +146,7 @@ def test_the_sdist_has_the_package_and_nothing_of_the_tests_or_benchmarks(dist):
     tops = {name.split("/")[0] for name in names}
     assert tops <= {"minitf", "minitf_course.egg-info", "LICENSE", "README.md", "pyproject.toml", "PKG-INFO",
                     "setup.cfg", "MANIFEST.in"}, tops
-    assert "minitf/widgets/graph_widget.js" in names and "minitf/datasets/mnist_small/train-labels-idx1-ubyte.gz" in names
+    assert _package_files() - set(names) == set()
 
 
 # -- 2. and 3. the wheel in a fresh environment ----------------------------------------------------
@@ -169,8 +173,8 @@ print(y)
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     print(sess.run(y, {x: [[3.0, 4.0]]}).tolist())
-bundle, _ = GraphWidget(y)._repr_mimebundle_()
-print(sorted(bundle), bundle["image/svg+xml"].count("<g class=\\"node"))
+svg = GraphWidget(y).static_bundle()["image/svg+xml"]
+print(svg.startswith("<svg"), svg.count("<g class=\\"node"))
 zeros_3d = tf.zeros([3, 3, 3])
 seq = tf.range(start=6, limit=15, delta=3)
 nines = tf.fill([2, 3], 9)
@@ -188,8 +192,8 @@ def test_the_installed_wheel_runs_a_graph_a_session_a_widget_picture_and_a_self_
     assert Path(lines[0]).parent.parent.name == "site-packages" and REPO not in Path(lines[0]).parents
     assert lines[1] == 'Tensor("y:0", shape=(?, 1), dtype=float32)'
     assert lines[2] == "[[11.0]]"
-    kinds, boxes = lines[3].rsplit(" ", 1)
-    assert SVG in kinds and WIDGET in kinds and int(boxes) >= 3, lines[3]
+    is_svg, boxes = lines[3].split()
+    assert is_svg == "True" and int(boxes) >= 3, lines[3]
     assert lines[4] == "✔ 01.q1 passed."
     assert lines[5].startswith("wrong answer:") and "nines" in lines[5], lines[5]
 
@@ -287,10 +291,6 @@ def colab_course(colab, tmp_path_factory):
     return run
 
 
-def _outputs(nb):
-    return [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
-
-
 @pytest.mark.parametrize("name", COURSE)
 def test_every_course_notebook_runs_from_the_wheel_under_colabs_versions(colab_course, name):
     nb = colab_course(name)
@@ -307,17 +307,14 @@ def test_every_course_notebook_runs_from_the_wheel_under_colabs_versions(colab_c
     assert versions[3:] == ["2.0.2", "7.7.1", "7.34.0", "False"], versions  # numpy, ipywidgets, IPython, no JupyterLab
 
 
-# ipywidgets 7 displays a widget through `_ipython_display_`, which never calls the widgets'
-# `_repr_mimebundle_` that adds the SVG: the `widgets` issue (16) makes the widgets carry it there too.
-SVG_LOST_UNDER_IPYWIDGETS_7 = pytest.mark.xfail(
-    strict=True, reason="minitf/widgets: under ipywidgets 7 `_ipython_display_` drops the static SVG (issue 16)")
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=() if name == "01_tensors" else SVG_LOST_UNDER_IPYWIDGETS_7)
-                                  for name in COURSE])
+# ipywidgets 7 displays a widget through `_ipython_display_`, never through the `_repr_mimebundle_`
+# that once added the SVG: the widgets now publish their static copy themselves (issue 16).
+@pytest.mark.parametrize("name", COURSE)
 def test_every_widget_shows_its_static_svg_under_ipywidgets_7(colab_course, name):
-    outputs = _outputs(colab_course(name))
-    widgets = [o for o in outputs if WIDGET in o.get("data", {})]
-    assert all(SVG in o["data"] and "<svg" in o["data"][SVG] for o in widgets), [sorted(o["data"]) for o in widgets]
+    cells = [cell for cell in colab_course(name).cells if cell.cell_type == "code"]
+    with_widgets = [cell for cell in cells if any(WIDGET in o.get("data", {}) for o in cell.outputs)]
+    for cell in with_widgets:
+        pictures = [o["data"][SVG] for o in cell.outputs if SVG in o.get("data", {})]
+        assert pictures and all(p.startswith("<svg") for p in pictures), f"no static SVG in:\n{cell.source}"
     if name != "01_tensors":  # every later notebook draws graphs, runs or training curves
-        assert widgets, f"{name} shows no widget"
+        assert with_widgets, f"{name} shows no widget"

@@ -7,7 +7,7 @@ Each notebook of ``course/`` runs top to bottom in a fresh kernel, in fast mode
 (``MINITF_COURSE_FAST=1``, MNIST from the sample shipped in ``minitf/datasets/mnist_small``), with
 this checkout's minitf, in a temporary folder; the committed notebooks are not touched. The pages
 need no network: no script or stylesheet from a CDN, every picture embedded (plots as PNG, the
-widgets as the SVG they carry for places without JavaScript), formulas as MathML, which browsers
+widgets as the static copy of their picture they display for places without JavaScript), formulas as MathML, which browsers
 draw themselves. The setup cell, which only installs minitf, is left out.
 
 Needs the test stack (``python -m pip install -e ".[test]"``): nbclient, nbconvert, ipykernel,
@@ -32,6 +32,7 @@ from nbconvert import HTMLExporter
 
 REPO = Path(__file__).resolve().parents[1]
 WIDGET = "application/vnd.jupyter.widget-view+json"
+SVG = "image/svg+xml"
 MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
 
 # nbconvert's JupyterLab page without what it loads from CDNs (require.js, MathJax, Mermaid, the
@@ -80,10 +81,15 @@ def execute(path: Path, workdir: Path) -> nbformat.NotebookNode:
 
 
 def make_static(nb: nbformat.NotebookNode) -> None:
-    """Keep what shows without a kernel: a widget becomes the SVG (or text) it carries."""
+    """Keep what shows without a kernel. minitf's widgets display a static copy of their picture
+    before the live view: the live view goes. Other widgets (a progress bar) keep their text."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
-        for output in cell.get("outputs", []):
+        outputs = cell.get("outputs", [])
+        has_picture = any(SVG in output.get("data", {}) for output in outputs)
+        if has_picture:
+            outputs[:] = [output for output in outputs if WIDGET not in output.get("data", {})]
+        for output in outputs:
             output.get("data", {}).pop(WIDGET, None)
 
 
