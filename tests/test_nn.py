@@ -353,6 +353,30 @@ def test_max_pool_gradient_matches_direct_loops_with_ties(shape, k, stride, padd
     np.testing.assert_allclose(dx, np_max_pool_grad(x, g, k, stride, padding), rtol=1e-6, atol=1e-6)
 
 
+def test_a_training_step_builds_each_im2col_matrix_once(monkeypatch):
+    """Conv2D leaves its window matrix for the filter gradient of the same run; a run that computes
+    only the filter gradient builds its own, from the input's current value."""
+    from minitf.ops import conv_ops
+
+    built = []
+    im2col = conv_ops._Geometry.im2col
+    monkeypatch.setattr(conv_ops._Geometry, "im2col", lambda g, x: built.append(x.shape) or im2col(g, x))
+    image = tf.Variable(RNG.standard_normal((2, 6, 6, 3)).astype(np.float32))
+    w = tf.Variable(RNG.standard_normal((3, 3, 3, 4)).astype(np.float32))
+    out = tf.nn.conv2d(image, w, [1, 1, 1, 1], "SAME")
+    dw_of_out, dw_of_sum = tf.gradients(tf.reduce_sum(out * out), w)[0], tf.gradients(tf.reduce_sum(out), w)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([out, dw_of_out])
+        assert len(built) == 1
+        sess.run(out)                                   # the forward alone (nothing reuses its matrix)
+        sess.run(image.assign(image * 2))
+        x, dw = sess.run([image, dw_of_sum])            # the filter gradient alone, after the change
+    assert len(built) == 3
+    _, expected = np_conv_grads(x.astype(np.float64), np.zeros((3, 3, 3, 4)), np.ones((2, 6, 6, 4)), 1, "SAME")
+    np.testing.assert_allclose(dw, expected, rtol=1e-4, atol=1e-4)
+
+
 def test_max_pool_of_integers_pads_with_the_smallest_integer():
     x = np.arange(-25, 0, dtype=np.int32).reshape(1, 5, 5, 1)
     pooled = run(tf.nn.max_pool(tf.constant(x), [1, 2, 2, 1], [1, 2, 2, 1], "SAME"))

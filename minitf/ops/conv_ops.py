@@ -172,6 +172,13 @@ class _Windowed(Op):
         self.strides, self.padding = list(strides), padding
         self.data_format, self.dilations = data_format, list(dilations)
 
+    def im2col_key(self, x, kh, kw):
+        """Names the im2col matrix of ``x`` for this op's window geometry: ``x`` is the input tensor
+        while a plan is made (``shared_work``), the id of its array in a run (None if unknown)."""
+        if kh is None or kw is None:
+            return None
+        return ("im2col", x, kh, kw, *self.strides, *self.dilations, self.padding)
+
     def _out_shape(self, input_dims, kh, kw, channels):
         n, h, w, _ = input_dims
         geometry = _Geometry(h, w, kh, kw, self.strides, self.dilations, self.padding)
@@ -194,10 +201,17 @@ class Conv2D(_Windowed):
             return x.dtype.base_dtype, TensorShape([xd[0], None, None, wd[3]])
         return x.dtype.base_dtype, self._out_shape(xd, wd[0], wd[1], wd[3])
 
-    def forward(self, x, w):
+    def shared_work(self, op):
+        x, w = op.inputs
+        return self.im2col_key(x, *_rank4(w)[:2])
+
+    def forward(self, x, w, shared=None):
         kh, kw, c, o = w.shape
         g = _geometry(x.shape, kh, kw, self)
-        return (g.im2col(x) @ w.reshape(-1, o)).reshape(x.shape[0], g.oh, g.ow, o)
+        cols = g.im2col(x)
+        if shared is not None:   # the filter's gradient is computed in this run too: it reuses the matrix
+            shared[self.im2col_key(id(x), kh, kw)] = x, cols
+        return (cols @ w.reshape(-1, o)).reshape(x.shape[0], g.oh, g.ow, o)
 
     def gradient(self, op, grad):
         x, w = op.inputs
@@ -244,17 +258,25 @@ class Conv2DBackpropInput(_Windowed):
 
 
 class Conv2DBackpropFilter(_Windowed):
-    """The gradient of Conv2D for its filter: input windows (im2col) times output gradients."""
+    """The gradient of Conv2D for its filter: input windows (im2col) times output gradients.
+
+    In a run that also computes the Conv2D, the window matrix is the one Conv2D made (``shared``).
+    """
 
     type = "Conv2DBackpropFilter"
 
     def infer(self, x, filter_sizes, dy):
         return dy.dtype.base_dtype, TensorShape(_shape_value(filter_sizes))
 
-    def forward(self, x, filter_sizes, dy):
+    def shared_work(self, op):
+        x, filter_sizes, _ = op.inputs
+        return self.im2col_key(x, *_shape_value(filter_sizes)[:2])
+
+    def forward(self, x, filter_sizes, dy, shared=None):
         kh, kw, c, o = (int(s) for s in filter_sizes)
-        g = _geometry(x.shape, kh, kw, self)
-        return (g.im2col(x).T @ dy.reshape(-1, o)).reshape(kh, kw, c, o)
+        kept = shared.pop(self.im2col_key(id(x), kh, kw), None) if shared is not None else None
+        cols = kept[1] if kept is not None and kept[0] is x else _geometry(x.shape, kh, kw, self).im2col(x)
+        return (cols.T @ dy.reshape(-1, o)).reshape(kh, kw, c, o)
 
     def gradient(self, op, grad):
         x, _, dy = op.inputs
