@@ -194,6 +194,7 @@ class _Plan:
             self.steps.append((kernel, ins, outs[0] if len(outs) == 1 else outs, op))
         self.num_slots = len(slots)
         self.fetch_slots = [slots[e] if isinstance(e, Tensor) else None for e in elements]
+        self.frees = _last_uses(self.steps, kept={*self.fetch_slots, self.shared_slot})
         self.copy_fetch = [isinstance(e, Tensor) and _may_alias_storage(e, from_shapes) for e in elements]
         self.elements = elements
         self.may_skip_fetch = any(isinstance(e, Tensor) and e.op in status for e in elements)
@@ -210,16 +211,20 @@ class _Plan:
         try:
             with np.errstate(all="ignore"):   # like TF1: log(0.) is -inf and 0/0 is nan, without numpy's warnings
                 if node_stats is None:
-                    for kernel, ins, out, op in self.steps:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
                         result = kernel(*map(getter, ins))
                         if type(out) is int:
                             values[out] = result
                         else:  # an op with several outputs (Split, SoftmaxCrossEntropyWithLogits)
                             for slot, r in zip(out, result):
                                 values[slot] = r
+                        for slot in dead:
+                            values[slot] = None
                 else:
-                    for kernel, ins, out, op in self.steps:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
                         _traced_step(kernel, ins, out, op, values, node_stats)
+                        for slot in dead:
+                            values[slot] = None
         except errors.OpError as e:
             if e.op is None:
                 e.op, e.node_def = op, op.node_def
@@ -233,6 +238,24 @@ class _Plan:
             _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
         return [None if slot is None else _fetched(values[slot], copy)
                 for slot, copy in zip(self.fetch_slots, self.copy_fetch)]
+
+
+def _last_uses(steps: list, kept: set) -> list:
+    """For each step, the slots no later step reads (and no fetch needs): the run lets go of their
+    values right after it, as TF1's executor frees a tensor when its last reader is done.  The
+    arrays of a step die while the next ones are made, so numpy's allocations reuse warm memory
+    and the peak memory of a run is what its widest moment needs, not the sum of all it computed."""
+    last: dict = {}
+    for i, (_, ins, out, _) in enumerate(steps):
+        for slot in (out,) if type(out) is int else out:
+            last[slot] = i   # an output nothing reads dies with its step
+        for slot in ins:
+            last[slot] = i
+    frees: list = [() for _ in steps]
+    for slot, i in last.items():
+        if slot not in kept:
+            frees[i] += (slot,)
+    return frees
 
 
 def _once_per_shape(op: Operation, kernel, from_shapes: set):

@@ -249,6 +249,19 @@ def test_conv2d_matches_direct_loops(shape, kernel, stride, padding, dilation):
     np.testing.assert_allclose(value, expected, rtol=1e-4, atol=1e-4)
 
 
+def test_conv2d_of_a_large_batch_goes_a_few_images_at_a_time(monkeypatch):
+    """The forward convolution builds its window matrix for slices of the batch (evaluating 10 000
+    test images at once must not take gigabytes); the slices give the same result."""
+    from minitf.ops import conv_ops
+
+    monkeypatch.setattr(conv_ops, "_IM2COL_BYTES", 3 * 7 * 7 * 9 * 4)    # three 7x7x(3x3x1) images per slice
+    x = RNG.standard_normal((8, 7, 7, 1)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 1, 2)).astype(np.float32)
+    value = run(tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding="SAME"))
+    np.testing.assert_allclose(value, np_conv(x.astype(np.float64), w.astype(np.float64), 1, "SAME"),
+                               rtol=1e-4, atol=1e-4)
+
+
 def test_conv2d_shapes_names_and_errors():
     x = tf.placeholder(tf.float32, [None, 28, 28, 1])
     out = tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="SAME")

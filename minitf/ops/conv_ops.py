@@ -22,6 +22,7 @@ from .array_ops import zeros_like
 from .base import Op, ShapeError, apply_op
 from .shape_ops import shape
 
+_IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
 _NOT_NHWC = "minitf's convolution and pooling ops support data_format='NHWC' only (like TF1's CPU kernels)"
 
 
@@ -207,11 +208,19 @@ class Conv2D(_Windowed):
 
     def forward(self, x, w, shared=None):
         kh, kw, c, o = w.shape
+        n = x.shape[0]
         g = _geometry(x.shape, kh, kw, self)
-        cols = g.im2col(x)
+        w = w.reshape(-1, o)
         if shared is not None:   # the filter's gradient is computed in this run too: it reuses the matrix
+            cols = g.im2col(x)
             shared[self.im2col_key(id(x), kh, kw)] = x, cols
-        return (cols @ w.reshape(-1, o)).reshape(x.shape[0], g.oh, g.ow, o)
+            return (cols @ w).reshape(n, g.oh, g.ow, o)
+        # else a few images at a time: the matrix of 10 000 test images would take gigabytes
+        out = xp.empty((n, g.oh, g.ow, o), dtype=x.dtype)
+        images = max(1, _IM2COL_BYTES // max(1, g.oh * g.ow * kh * kw * c * x.dtype.itemsize))
+        for start in range(0, n, images):
+            xp.matmul(g.im2col(x[start:start + images]), w, out=out[start:start + images].reshape(-1, o))
+        return out
 
     def gradient(self, op, grad):
         x, w = op.inputs
