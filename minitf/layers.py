@@ -16,10 +16,12 @@ import re
 import numpy as np
 
 from . import init_ops, tf1_api
-from .graph import Tensor, name_scope
-from .ops import array_ops, conv_ops, nn_ops
+from .graph import GraphKeys, Tensor, add_to_collection, name_scope
+from .ops import array_ops, conv_ops, nn_ops, shape_ops
 from .ops.base import convert_to_tensor
+from .ops.control_flow_ops import cond
 from .ops.math_ops import cast, matmul
+from .ops.state_ops import assign_sub
 from .variables import get_variable, variable_scope
 
 
@@ -101,9 +103,9 @@ class Dense(Layer):
         inputs = cast(inputs, self.kernel.dtype.base_dtype)
         if inputs.shape.ndims is not None and inputs.shape.ndims > 2:   # apply to the last axis of every item
             dims = inputs.shape.as_list()
-            flat = array_ops.reshape(inputs, [-1, dims[-1]])
-            outputs = array_ops.reshape(matmul(flat, self.kernel),
-                                        array_ops.concat([array_ops.shape(inputs)[:-1], [self.units]], 0))
+            flat = shape_ops.reshape(inputs, [-1, dims[-1]])
+            outputs = shape_ops.reshape(matmul(flat, self.kernel),
+                                        array_ops.concat([shape_ops.shape(inputs)[:-1], [self.units]], 0))
             outputs.set_shape(dims[:-1] + [self.units])
         else:
             outputs = matmul(inputs, self.kernel)
@@ -220,8 +222,8 @@ class Flatten(Layer):
     def call(self, inputs):
         dims = inputs.shape.as_list() if inputs.shape.dims is not None else None
         if dims is not None and None not in dims[1:]:
-            return array_ops.reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
-        outputs = array_ops.reshape(inputs, array_ops.stack([array_ops.shape(inputs)[0], -1]))
+            return shape_ops.reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
+        outputs = shape_ops.reshape(inputs, array_ops.stack([shape_ops.shape(inputs)[0], -1]))
         if dims is not None:
             outputs.set_shape([dims[0], None])
         return outputs
@@ -303,10 +305,6 @@ class BatchNormalization(Layer):
         self.moving_variance = self.add_weight("moving_variance", channels, variance_init, trainable=False)
 
     def call(self, inputs, training=False):
-        from .graph import GraphKeys, add_to_collection
-        from .ops.control_flow_ops import cond
-        from .ops.state_ops import assign_sub
-
         rank = inputs.shape.ndims
         axes = [i for i in range(rank) if i != self.axis % rank]
         mean, variance = nn_ops.moments(inputs, axes)

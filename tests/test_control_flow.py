@@ -133,3 +133,35 @@ def test_batch_normalization_with_a_training_placeholder_trains():
             sess.run(step, {x: data, training: True})
         assert sess.run(loss, {x: data, training: True}) < first
         assert np.isfinite(sess.run(loss, {x: data}))
+
+
+def test_a_tensor_of_the_branch_not_taken_has_no_value():
+    p = tf.placeholder(tf.bool, [])
+    x = tf.constant(2.0)
+    tf.cond(p, lambda: x * 3.0, lambda: x + 1.0)
+    inside = tf.get_default_graph().get_tensor_by_name("cond/mul:0")
+    assert [c.name for c in inside.op.control_inputs] == ["cond/switch_t"]   # the branch's entry
+    with tf.Session() as sess:
+        assert sess.run(inside, {p: True}) == 6.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match="cond/mul:0 was not computed in this run"):
+            sess.run(inside, {p: False})
+
+
+def test_branches_that_return_ops_give_a_bool_tensor_as_in_tf1():
+    v = tf.Variable(0)
+    p = tf.placeholder(tf.bool, [])
+    done = tf.cond(p, lambda: tf.assign_add(v, 1).op, lambda: tf.assign_add(v, 10).op)
+    assert isinstance(done, tf.Tensor) and done.dtype == tf.bool
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(done, {p: True}) and not sess.run(done, {p: False})
+        assert sess.run(v) == 11
+
+
+def test_variables_wait_for_no_control_dependency_as_in_tf1():
+    x = tf.constant(1.0)
+    with tf.control_dependencies([x]):
+        w = tf.Variable(2.0)
+        y = w * 2.0
+    assert [op.control_inputs for op in (w.op, w.initializer, w.initial_value.op)] == [[], [], []]
+    assert y.op.control_inputs == [x.op]

@@ -40,17 +40,19 @@ SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 # One wrong but running answer per notebook: (answer cell, question that must lose its points, new source).
-# Those of 01, 02, 04, 05 and 07 pass the visible check and are caught only by the hidden tests.
+# 04's passes the visible check (it stops counting at 3, the most the check asks for) and is caught only by
+# the hidden tests; the visible checks catch the others (tests/test_wrong_answers.py).
 WRONG = {
     "01_tensors": ("q1_answer", "q1", "zeros_3d = tf.zeros([3, 3, 3])\nseq = tf.constant([6, 9, 12])\n"
                                       "nines = tf.fill([2, 3], 9)\n"),
     "02_graphs": ("q3_answer", "q3", "def ops_needed(tensor):\n"
                                      "    return {tensor.op.name} | {t.op.name for t in tensor.op.inputs}\n"),
     "03_sessions": ("q3_answer", "q3", "with tf.Session() as sess:\n    o1 = sess.run(out1)\n    o2 = sess.run(out2)\n"),
-    "04_variables": ("q4_answer", "q4", "def shared_model(x1, x2):\n"
-                                        "    with tf.variable_scope('model'):\n        out1 = dense_relu(x1, 10, 10)\n"
-                                        "    with tf.variable_scope('model', reuse=tf.AUTO_REUSE):\n"
-                                        "        out2 = dense_relu(x1, 10, 10)\n    return out1, out2\n"),
+    "04_variables": ("q2_answer", "q2", "def count_to(n):\n    counter = tf.Variable(0, name='counter')\n"
+                                        "    increment = tf.assign_add(counter, 1)\n    with tf.Session() as sess:\n"
+                                        "        sess.run(tf.global_variables_initializer())\n"
+                                        "        for _ in range(min(n, 3)):\n            sess.run(increment)\n"
+                                        "        return sess.run(counter)\n"),
     "05_regression": ("q1_answer", "q1", "def mse(hypothesis, Y):\n"
                                          "    return tf.reduce_sum(tf.square(hypothesis - Y)) / 3\n"),
     "06_classification": ("q1_answer", "q1", "def to_one_hot(labels):\n"
@@ -231,9 +233,9 @@ def test_feedback_exists_for_every_notebook_and_hides_the_hidden_tests(course):
 
 
 def test_feedback_still_says_why_a_hidden_test_failed(course):
-    text = html.unescape(course.feedback("wrong", "01_tensors").read_text())
-    assert "Score: 0.0 / 2.0" in text
-    assert "seq should be created by tf.range" in text
+    text = html.unescape(course.feedback("wrong", "04_variables").read_text())
+    assert "✔ 04.q2 passed." in text and "Score: 0.0 / 2.0" in text
+    assert "count_to(7) should return 7" in text
 
 
 def test_without_the_config_nbgrader_feedback_would_leak_the_hidden_tests(course):

@@ -16,8 +16,9 @@ import numpy as np
 
 from ..backend import xp
 from ..tensor_shape import TensorShape
-from .array_ops import shape, zeros_like
+from .array_ops import zeros_like
 from .base import Op, ShapeError, apply_op
+from .shape_ops import shape
 
 _NOT_NHWC = "minitf's convolution and pooling ops support data_format='NHWC' only (like TF1's CPU kernels)"
 
