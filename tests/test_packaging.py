@@ -54,9 +54,12 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
     nbformat.write(notebook, tmp_path / "course" / "01_x.ipynb")
     nbformat.write(notebook, tmp_path / "solutions" / "01_x" / "01_x.ipynb")
     assert first_cell.main([], tmp_path) == 0  # writes course/ and solutions/, not the generated exercises/
+    assert capsys.readouterr().out.count("wrote ") == 2
     for folder in ("course/01_x.ipynb", "solutions/01_x/01_x.ipynb"):
         cells = nbformat.read(tmp_path / folder, as_version=4).cells
         assert cells[0].source == first_cell.SETUP and cells[1].source == "# 01 · X"
+        assert cells[0].metadata.get("nbgrader", {}).get("locked") is (True if "solutions" in folder else None)
+    assert first_cell.main([], tmp_path) == 0 and capsys.readouterr().out == ""  # nothing left to write
     assert first_cell.main(["--check"], tmp_path) == 0
     edited = nbformat.read(tmp_path / "course" / "01_x.ipynb", as_version=4)
     edited.cells[0].source = edited.cells[0].source.replace("minitf-course[kernel]", "minitf[course]")
@@ -64,6 +67,9 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
     capsys.readouterr()
     assert first_cell.main(["--check"], tmp_path) == 1
     assert capsys.readouterr().out == "course/01_x.ipynb: its first cell is not the course's setup cell\n"
+    assert first_cell.main([], tmp_path) == 0  # writing mends it
+    assert capsys.readouterr().out.startswith("wrote course/01_x.ipynb\n")
+    assert first_cell.main(["--check"], tmp_path) == 0
 
 
 def _run_setup_cell(env: dict[str, str], cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess:

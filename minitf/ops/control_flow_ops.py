@@ -357,6 +357,7 @@ class PyFunc(Op):
 
     type = "PyFunc"
     gradient = None
+    stateful = True   # the function may read or change anything
 
     def __init__(self, func, Tout, shapes):
         self._func, self.Tout, self._shapes = func, Tout, shapes
