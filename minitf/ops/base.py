@@ -52,6 +52,9 @@ class Op:
     may_skip = False         # the kernel may return SKIPPED: then this op, and every op that depends on
     #                          it (through inputs or control inputs), does not run (tf.cond's branches)
     takes_skipped = False    # runs even when inputs are SKIPPED, and chooses among them (tf.cond's Merge)
+    reads_shape_only = False  # the output depends on the inputs' shapes, not their values (Shape, Size, Rank)
+    stateful = False         # the output is not a function of the inputs alone, or running has effects
+    #                          beyond it (a Python callback): a Session never reuses an earlier result
 
     def __init__(self, **attrs):
         self.__dict__.update(attrs)
@@ -71,6 +74,15 @@ class Op:
     def kernel(self, op: Operation, session):
         """The function a Session calls with the input arrays; stateful ops bind the session here."""
         return self.forward
+
+    def shared_work(self, op: Operation):
+        """A key naming an intermediate result of this op's kernel that another op of the same run
+        also needs (Conv2D's im2col matrix, which its filter gradient multiplies again), or None.
+
+        When two ops of one plan name the same key, the Session passes both kernels one more
+        argument: a dict that lives for one run, where the first leaves the result for the second.
+        """
+        return None
 
     def node_attrs(self, inputs) -> dict:
         """The attrs TF1 shows in the NodeDef: ``T`` (the input dtype) and this op's own attrs."""

@@ -57,6 +57,7 @@ def shape_from_tensor(shape_tensor: Tensor) -> TensorShape:
 class Shape(Op):
     type = "Shape"
     gradient = None
+    reads_shape_only = True
 
     def __init__(self, out_type=dtypes.int32):
         self.out_type = out_type
