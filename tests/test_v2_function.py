@@ -168,3 +168,16 @@ def test_cond_and_while_loop_eagerly_and_traced(tf):
     assert int(collatz_steps(tf.constant(6))) == 8
     assert int(tf.function(collatz_steps)(tf.constant(6))) == 8
     assert tf.cond(tf.constant(False), lambda: 1, lambda: 2) == 2
+
+
+def test_tf_print_eagerly_and_in_a_function(tf, capsys):
+    tf.print("value:", tf.constant([1, 2]))
+    assert capsys.readouterr().out == "value: [1 2]\n"
+
+    @tf.function
+    def noisy(x):
+        tf.print("x is", x, sep="=")
+        return x + 1
+
+    assert noisy(tf.constant(1)).numpy() == 2 and noisy(tf.constant(5)).numpy() == 6
+    assert capsys.readouterr().out == "x is=1\nx is=5\n"        # printed by each run, not by the tracing

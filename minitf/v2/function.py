@@ -17,8 +17,8 @@ placeholders:
 
 TF1 in one line: placeholders are the arguments, ``Session.run`` is the call.  Variables the
 function uses are *captured*: the graph reads and updates their arrays in place.  Ops that
-write variables run even when nothing returned depends on them, in the order they were
-written (TensorFlow 2's automatic control dependencies).
+write variables or have other effects (``tf.print``) run even when nothing returned depends
+on them, in the order they were written (TensorFlow 2's automatic control dependencies).
 """
 from __future__ import annotations
 
@@ -238,7 +238,8 @@ class Function:
             outputs = self._call_with(args)
             graph.structured_outputs = outputs
             graph.outputs = [_graph_value(leaf) for leaf in nest.flatten(outputs)]
-        runs = [op for op in graph.get_operations() if op.kind.ref_inputs]   # writes happen even if unused
+        # what writes variables or has other effects (tf.print) runs even if nothing returned needs it
+        runs = [op for op in graph.get_operations() if op.kind.ref_inputs or op.kind.stateful]
         return ConcreteFunction(graph, runs)
 
     def _call_with(self, arguments: dict):

@@ -19,13 +19,28 @@ def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, Variable))
 
 
-def print_(*inputs, sep=" ", end="\n", output_stream=sys.stdout, summarize=3):
-    """``tf.print``: print tensors' values (like numpy prints them) and other values as they are."""
-    if not executing_eagerly():
-        raise NotImplementedError("tf.print inside a tf.function is not supported by minitf: return the value "
-                                  "and print it after the call.")
-    texts = [str(x.numpy()) if isinstance(x, (EagerTensor, Variable)) else str(x) for x in inputs]
-    print(*texts, sep=sep, end=end, file=output_stream)
+def print_(*inputs, sep=" ", end="\n", output_stream=None, summarize=3):
+    """``tf.print``: print the values of tensors (as numpy prints them) and other values as they are.
+
+    Eagerly it prints at once; inside a tf.function it adds an op that prints each time the
+    function runs (a ``py_func``, which a traced function always runs).
+    """
+    def show(*values):
+        print(*[str(value) for value in values], sep=sep, end=end, file=output_stream or sys.stdout)
+        return []
+
+    if executing_eagerly():
+        show(*[x.numpy() if isinstance(x, (EagerTensor, Variable)) else x for x in inputs])
+        return None
+    tensors = [i for i, x in enumerate(inputs) if isinstance(x, (Tensor, Variable))]
+
+    def show_in_graph(*arrays):
+        values = list(inputs)
+        for i, array in zip(tensors, arrays):
+            values[i] = array
+        return show(*values)
+
+    return control_flow_ops.py_func(show_in_graph, [inputs[i] for i in tensors], [], name="PrintV2")
 
 
 def cond(pred, true_fn=None, false_fn=None, name=None):
