@@ -25,6 +25,9 @@ c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 c.CourseDirectory.course_id = "minitf-course"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
+# The known-wrong answers kept beside each solution (tests/test_wrong_answers.py) stay with the
+# instructor: never released to students, never copied into a submission.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "wrong_answers.py"]
 
 # A cell that runs longer than this many seconds is stopped (its sandbox killed) and its question
 # scores 0; grading goes on with the next question, in a new sandbox. The longest legitimate cell is the

@@ -28,14 +28,14 @@ class _FlagValues:
         object.__setattr__(self, "_parsed", False)
         object.__setattr__(self, "_booleans", set())
 
-    def _define(self, name: str, default, help_text: str, kind) -> None:
+    def _define(self, name: str, default, help_text: str, kind, **argparse_options) -> None:
         self._values[name] = default
         if kind is bool:   # --fast, --nofast, --fast=false
             self._booleans.add(name)
             self._parser.add_argument(f"--{name}", action="store_true", default=default, help=help_text)
             self._parser.add_argument(f"--no{name}", dest=name, action="store_false")
         else:
-            self._parser.add_argument(f"--{name}", type=kind, default=default, help=help_text)
+            self._parser.add_argument(f"--{name}", type=kind, default=default, help=help_text, **argparse_options)
 
     def __call__(self, argv) -> list:
         """Parse ``argv`` (flags it does not know are left over) and return the rest."""
@@ -74,17 +74,46 @@ def _boolean(text: str) -> bool:
 FLAGS = _FlagValues()
 
 
-def _definer(kind):
+class _Repeated(argparse.Action):
+    """``--seed=3 --seed=4`` is ``[3, 4]``: the values given replace the default list."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        given = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, ([] if given is self.default else given) + [value])
+
+
+def _definer(kind, multi=False):
+    """A ``DEFINE_*`` function; a ``multi`` flag may be given several times and is a list."""
     def define(name: str, default, help: str = "", **kwargs) -> None:  # noqa: A002  (TF1's argument name)
-        FLAGS._define(name, default, help, kind)
+        if multi:
+            default = None if default is None else list(default) if isinstance(default, (list, tuple)) else [default]
+            FLAGS._define(name, default, help, kind, action=_Repeated)
+        else:
+            FLAGS._define(name, default, help, kind)
 
     return define
+
+
+def _comma_list(text: str) -> list:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def DEFINE_list(name: str, default, help: str = "", **kwargs) -> None:  # noqa: N802, A002  (TF1's names)
+    """A flag holding a list: ``--layers=64,32`` is ``['64', '32']``."""
+    FLAGS._define(name, _comma_list(default) if isinstance(default, str) else default, help, _comma_list)
+
+
+def DEFINE_enum(name: str, default, enum_values, help: str = "", **kwargs) -> None:  # noqa: N802, A002
+    """A string flag that must be one of ``enum_values``."""
+    FLAGS._define(name, default, help, str, choices=list(enum_values))
 
 
 flags = tf1_api.module(
     "tf.flags",
     FLAGS=FLAGS, DEFINE_string=_definer(str), DEFINE_integer=_definer(int), DEFINE_float=_definer(float),
-    DEFINE_boolean=_definer(bool), DEFINE_bool=_definer(bool),
+    DEFINE_boolean=_definer(bool), DEFINE_bool=_definer(bool), DEFINE_list=DEFINE_list, DEFINE_enum=DEFINE_enum,
+    DEFINE_multi_string=_definer(str, multi=True), DEFINE_multi_integer=_definer(int, multi=True),
+    DEFINE_multi_float=_definer(float, multi=True),
 )
 
 

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from . import dtypes
-from .ops import array_ops, random_ops
+from .ops import array_ops, control_flow_ops, random_ops
 from .ops.math_ops import multiply
 
 
@@ -71,7 +71,7 @@ class TruncatedNormal(RandomNormal):
         return random_ops.truncated_normal(shape, self.mean, self.stddev, dtype or self.dtype, seed=self.seed)
 
 
-def _fans(shape) -> tuple[float, float]:
+def fans(shape) -> tuple[float, float]:
     """(fan_in, fan_out) as TF1 computes them: leading dims multiply both (conv kernels)."""
     shape = [int(s) for s in shape]
     if not shape:
@@ -94,7 +94,7 @@ class VarianceScaling(Initializer):
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = dtype or self.dtype
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         scale = self.scale / max(1.0, n)
         if self.distribution == "uniform":
@@ -131,6 +131,45 @@ def he_uniform(seed=None):
     return VarianceScaling(2.0, "fan_in", "uniform", seed)
 
 
+class UniformUnitScaling(Initializer):
+    """``U(-m, m)`` with ``m = factor * sqrt(3 / input_size)`` (input_size: all dims but the last)."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.factor, self.seed = factor, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        input_size = max(float(np.prod([int(s) for s in shape][:-1])), 1.0)
+        limit = math.sqrt(3 / input_size) * self.factor
+        return random_ops.random_uniform(shape, -limit, limit, dtype or self.dtype, seed=self.seed)
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (rows or columns orthonormal) times ``gain``; a shape of rank > 2 is
+    filled as the matrix ``[prod(shape[:-1]), shape[-1]]``.  The Q of the QR decomposition of a normal
+    draw, with the signs of R's diagonal, as TF1 computes it."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        shape = [int(s) for s in shape]
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        dtype = dtypes.as_dtype(dtype or self.dtype)
+        draw = random_ops.random_normal([max(rows, cols), min(rows, cols)], dtype=dtype, seed=self.seed)
+        q = control_flow_ops.py_func(lambda a: _orthonormal(a, rows < cols), [draw], dtype, stateful=False)
+        return multiply(array_ops.reshape(q, shape), self.gain)
+
+
+def _orthonormal(a: np.ndarray, transpose: bool) -> np.ndarray:
+    q, r = np.linalg.qr(a)
+    q = q * np.sign(np.diag(r))
+    return (q.T if transpose else q).astype(a.dtype)
+
+
 class Identity(Initializer):
     def __init__(self, gain=1.0, dtype=dtypes.float32):
         super().__init__(dtype)
@@ -150,3 +189,5 @@ variance_scaling_initializer = VarianceScaling
 glorot_uniform_initializer = GlorotUniform
 glorot_normal_initializer = GlorotNormal
 identity_initializer = Identity
+orthogonal_initializer = Orthogonal
+uniform_unit_scaling_initializer = UniformUnitScaling

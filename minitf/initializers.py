@@ -5,8 +5,9 @@ They are the same classes as ``tf.zeros_initializer`` & co. (``init_ops.py``).
 from . import tf1_api
 from .init_ops import (  # noqa: F401
     Constant as constant, GlorotNormal as glorot_normal, GlorotUniform as glorot_uniform, Identity as identity,
-    Ones as ones, RandomNormal as random_normal, RandomUniform as random_uniform, TruncatedNormal as truncated_normal,
-    VarianceScaling as variance_scaling, Zeros as zeros, he_normal, he_uniform,
+    Ones as ones, Orthogonal as orthogonal, RandomNormal as random_normal, RandomUniform as random_uniform,
+    TruncatedNormal as truncated_normal, UniformUnitScaling as uniform_unit_scaling, VarianceScaling as variance_scaling,
+    Zeros as zeros, he_normal, he_uniform,
 )
 from .init_ops import VarianceScaling as _VarianceScaling
 from .variables import (  # noqa: F401
@@ -23,5 +24,6 @@ def lecun_normal(seed=None):
 def lecun_uniform(seed=None):
     """Uniform with variance ``1 / fan_in``."""
     return _VarianceScaling(1.0, "fan_in", "uniform", seed)
+
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -36,6 +36,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 SCREENSHOTS = {
     "widget.png": "graph widget, run stepper and training plot of a small notebook in JupyterLab",
+    "notebook7_live.png": "the same widgets live in Notebook 7, a scope opened",
     "cnn_collapsed.png": "notebook 07's Deep MNIST CNN, name scopes collapsed, auxiliary nodes aside",
     "cnn_conv1_open.png": "the same graph with the conv1 scope opened in place",
     "stepper_03.png": "notebook 03's first RunStepper after three steps",
@@ -135,6 +136,7 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     _write_notebook(root / "widgets.ipynb", CELLS)
     _write_notebook(root / "saved.ipynb", CELLS)
+    _write_notebook(root / "notebook7.ipynb", CELLS)
     _write_notebook(root / "cnn.ipynb", [CNN + "\nfrom minitf.widgets import show_graph\nshow_graph()"])
     _write_notebook(root / "sessions.ipynb", _course_cells("03_sessions"))
     settings = root / "settings" / "@jupyterlab" / "apputils-extension"
@@ -149,7 +151,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-         "--LabApp.expose_app_in_browser=True", "--allow-root"],
+         "--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True", "--allow-root"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/api/status?token={token}", server, root / "jupyter.log")
@@ -277,7 +279,7 @@ def test_widgets_in_jupyterlab(lab, page):
     graph.locator('[data-node="answer"]').click()
     page.wait_for_function(f"() => document.querySelector('.minitf-graph')"
                            f".querySelectorAll('svg [data-node]').length === {expected['expanded']}")
-    assert graph.locator('[data-scope="answer"]').count() == 1
+    assert graph.locator('g.frame[data-scope="answer"]').count() == 1
     assert _geometry(graph)["problems"] == []
 
     # a cell that adds an op: the live picture draws it, the earlier one keeps the graph of its cell
@@ -293,6 +295,26 @@ def test_widgets_in_jupyterlab(lab, page):
     assert live.locator('[data-node="grown"]').count() == 1
     assert graph.locator("svg [data-node]").count() == expected["expanded"]
     assert graph.locator('[data-node="grown"]').count() == 0
+
+
+def test_widgets_in_notebook_7(lab, page):
+    expected = _expected()
+    base, token, _ = lab
+    page.goto(f"{base}/notebooks/notebook7.ipynb?token={token}")
+    page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function("() => document.querySelectorAll('.minitf-graph').length === 3 && "
+                           "document.querySelectorAll('.minitf-graph svg [data-node]').length > 0")
+    graph, stepper = page.locator(".minitf-graph").nth(0), page.locator(".minitf-graph").nth(1)
+    assert graph.locator("svg [data-node]").count() == expected["collapsed"]
+    assert all(not s.is_visible() for s in page.locator(".minitf-static").all())
+    stepper.get_by_title("run the next op").click()
+    assert stepper.locator(".node.current").get_attribute("data-node") == expected["box"][expected["run"][0]]
+    graph.locator('[data-node="answer"]').click()
+    page.wait_for_function(f"() => document.querySelector('.minitf-graph')"
+                           f".querySelectorAll('svg [data-node]').length === {expected['expanded']}")
+    graph.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "notebook7_live.png"), full_page=False)
 
 
 def test_deep_mnist_cnn_fits_the_notebook_and_opens_in_place(lab, page):
@@ -317,7 +339,7 @@ def test_deep_mnist_cnn_fits_the_notebook_and_opens_in_place(lab, page):
 
     before = widget.locator('[data-node="conv1"] > rect').last.bounding_box()
     widget.locator('[data-node="conv1"]').click()
-    widget.locator('[data-scope="conv1"]').wait_for()
+    widget.locator('g.frame[data-scope="conv1"]').wait_for()
     page.wait_for_timeout(300)
     after = widget.locator('[data-scope="conv1"] > rect').bounding_box()
     assert abs((after["x"] + after["width"] / 2) - (before["x"] + before["width"] / 2)) < 40

@@ -1,7 +1,7 @@
 """Tests of the TF1-compatible MNIST loader (minitf.datasets.mnist).
 
-Most tests use tests/data/mnist_small (the first 6 000 training and 1 000 test
-examples of real MNIST, made by tests/data/make_mnist_small.py); one reads the
+Most tests use minitf/datasets/mnist_small (the first 6 000 training and 1 000 test
+examples of real MNIST, made by tools/make_mnist_small.py); one reads the
 full data set when the shared copy beside the repository exists.  No test
 touches the network: downloads are simulated by replacing ``mnist._download``
 or by ``file://`` URLs.
@@ -23,7 +23,7 @@ import pytest
 from minitf.datasets import mnist
 
 REPO = Path(__file__).resolve().parents[1]
-SMALL = REPO / "tests" / "data" / "mnist_small"
+SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 FULL = REPO.parent / "shared" / "data" / "mnist"
 NAMES = [stem + ".gz" for stem in mnist.FILES]
 
@@ -241,7 +241,7 @@ def test_seed_none_uses_numpy_global_rng():
 
 
 def _plain_copy(tmp_path: Path) -> Path:
-    """tests/data/mnist_small with every file decompressed."""
+    """minitf/datasets/mnist_small with every file decompressed."""
     for name in NAMES:
         (tmp_path / name[:-3]).write_bytes(gzip.decompress((SMALL / name).read_bytes()))
     return tmp_path

@@ -11,7 +11,7 @@ the module fixture runs, with the ``nbgrader`` command line an instructor uses:
 3. ``nbgrader autograde``, then the scores read back from the gradebook;
 4. ``nbgrader generate_feedback "*"``: the HTML feedback, checked for leaks of the hidden tests.
 
-MNIST comes from the small real sample in ``tests/data/mnist_small`` (``MNIST_DIR``), so the
+MNIST comes from the small real sample in ``minitf/datasets/mnist_small`` (``MNIST_DIR``), so the
 training exercises grade in seconds. Autograding needs bubblewrap (``bwrap``); where it is
 missing these tests are skipped, saying so (CI installs it). tests/test_redteam.py attacks the
 same pipeline.
@@ -67,6 +67,9 @@ WRONG = {
                                              "    return tf.one_hot(labels, depth=3, dtype=tf.int32)\n"),
     "07_mnist": ("q2_answer", "q2", "def loss_fn(logits, labels):\n    probabilities = tf.nn.softmax(logits)\n"
                                     "    return tf.reduce_mean(-tf.reduce_sum(labels * tf.log(probabilities), axis=1))\n"),
+    "08_tf1_to_tf2": ("q3_answer", "q3", "def slope_at(x0):\n    x = tf.Variable(float(x0))\n"
+                                         "    with tf.GradientTape() as tape:\n        y = x ** 3 - 2 * x\n"
+                                         "    return tape.gradient(y, x)\n"),
 }
 CRASHES = {  # an exception in one answer, and a dead kernel in another notebook
     "02_graphs": ("q2_answer", "q2", "raise RuntimeError('the student code crashed')\n"),
@@ -94,7 +97,7 @@ class Course:
 
 def nbgrader(course: Path, *args: str) -> str:
     """Run one nbgrader command in the course directory, as an instructor would; returns its log."""
-    env = dict(os.environ, MNIST_DIR=str(REPO / "tests" / "data" / "mnist_small"))
+    env = dict(os.environ, MNIST_DIR=str(REPO / "minitf" / "datasets" / "mnist_small"))
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                           capture_output=True, text=True, timeout=1800)
     first_error = max(0, done.stderr.find("Traceback") - 500)
@@ -168,7 +171,7 @@ def course(tmp_path_factory) -> Course:
 def test_there_are_enough_graded_questions():
     counts = {a: sum(1 for c in read(REPO / "solutions" / a / f"{a}.ipynb").cells
                      if c.metadata.get("nbgrader", {}).get("grade")) for a in ASSIGNMENTS}
-    assert len(ASSIGNMENTS) == 7 and all(n >= 3 for n in counts.values()), counts
+    assert len(ASSIGNMENTS) == 8 and all(n >= 3 for n in counts.values()), counts
     assert sum(counts.values()) >= 21, counts
 
 
@@ -193,7 +196,7 @@ def test_every_test_cell_is_a_check_and_a_hidden_test():
 def test_the_judge_passes_each_solution_and_fails_each_student_version_in_process(assignment, monkeypatch):
     """The judge's own code on each notebook run in this process, without nbgrader or a sandbox
     (``python -m minitf.grading.local``): fast, and it runs where bubblewrap is missing."""
-    monkeypatch.setenv("MNIST_DIR", str(REPO / "tests" / "data" / "mnist_small"))
+    monkeypatch.setenv("MNIST_DIR", str(REPO / "minitf" / "datasets" / "mnist_small"))
     notebook = read(REPO / "solutions" / assignment / f"{assignment}.ipynb")
     solved = grade(notebook)
     assert solved and all(v["passed"] and not v["evidence"] for v in solved.values()), solved

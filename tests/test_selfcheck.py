@@ -24,7 +24,7 @@ nbformat = pytest.importorskip("nbformat")
 inputtransformer2 = pytest.importorskip("IPython.core.inputtransformer2")
 
 REPO = Path(__file__).resolve().parents[1]
-MNIST_SMALL = REPO / "tests" / "data" / "mnist_small"
+MNIST_SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 FULL_MNIST = REPO.parent / "shared" / "data" / "mnist"
 CHECK_CALL = re.compile(r'^check\("(\d\d\.q\d)"\)', re.M)
 SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)

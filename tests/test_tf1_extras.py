@@ -1,9 +1,12 @@
 """Smaller TF1 APIs tutorial scripts use: tf.app/tf.flags, tf.Print, tf.py_func, tf.random, tf.math."""
+import logging
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 import minitf as tf
 
@@ -41,6 +44,43 @@ def test_flags_ignore_unknown_arguments_like_a_notebook_kernels(monkeypatch):
     assert values.learning_rate == 0.5
 
 
+def test_list_enum_and_repeated_flags(monkeypatch):
+    monkeypatch.setattr(tf.app, "FLAGS", tf.app._FlagValues())
+    tf.flags.DEFINE_list("layers", "64,32", "hidden sizes")
+    tf.flags.DEFINE_enum("mode", "train", ["train", "eval"], "what to do")
+    tf.flags.DEFINE_multi_integer("seed", [1], "seeds")
+    flags = tf.app.FLAGS
+    assert flags(["prog", "--layers=8,4", "--mode=eval", "--seed=3", "--seed=4", "rest"]) == ["prog", "rest"]
+    assert (flags.layers, flags.mode, flags.seed) == (["8", "4"], "eval", [3, 4])
+    assert tf.app._FlagValues()._define("x", 1, "", int) is None
+
+
+def test_logging_levels_and_repeated_messages():
+    seen = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(f"{record.levelname}:{record.getMessage()}")
+    logging.getLogger("minitf").addHandler(handler)
+    try:
+        for i in range(5):
+            tf.logging.log_every_n(tf.logging.WARN, "every %d", 2, i)
+            tf.logging.log_first_n(tf.logging.WARN, "first %d", 2, i)
+        tf.logging.log(tf.logging.ERROR, "plain")
+        tf.logging.vlog(tf.logging.DEBUG, "hidden")
+        tf.logging.flush()
+    finally:
+        logging.getLogger("minitf").removeHandler(handler)
+    assert seen == ["WARNING:every 0", "WARNING:first 0", "WARNING:first 1", "WARNING:every 2", "WARNING:every 4",
+                    "ERROR:plain"]
+
+
+def test_error_codes_and_classes():
+    assert tf.errors.exception_type_from_error_code(tf.errors.INVALID_ARGUMENT) is tf.errors.InvalidArgumentError
+    assert tf.errors.error_code_from_exception_type(tf.errors.NotFoundError) == tf.errors.NOT_FOUND == 5
+    assert (tf.errors.ABORTED, tf.errors.INTERNAL, tf.errors.UNAUTHENTICATED) == (10, 13, 16)
+    for code in range(1, 17):
+        assert tf.errors.exception_type_from_error_code(code).error_code == code
+
+
 def test_print_passes_its_input_through_and_prints(capfd):
     x = tf.constant([1.0, 2.0, 3.0, 4.0])
     y = tf.Print(x * 2, [x, tf.reduce_sum(x)], "x and sum: ")
@@ -64,3 +104,16 @@ def test_tf_random_and_tf_math_spellings():
     assert [v.op.name for v in values] == ["random_normal", "random_uniform/RandomUniform", "Log"]
     with tf.Session() as sess:
         assert sess.run(values)[2][0] == 0.0
+
+
+def test_compat_helpers():
+    assert tf.compat.v1 is tf and tf.compat.as_bytes("é") == b"\xc3\xa9" and tf.compat.as_text(b"ab") == "ab"
+    assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(Path("a")) == "a"
+    assert tf.dimension_value(tf.Dimension(3)) == 3 and tf.compat.dimension_value(None) is None
+    assert tf.compat.dimension_at_index(tf.TensorShape([2, 3]), 1).value == 3
+    assert isinstance(np.int64(1), tf.compat.integral_types) and isinstance(b"", tf.compat.bytes_or_text_types)
+    assert tf.compat.forward_compatible(2019, 1, 1) and not tf.compat.forward_compatible(2020, 1, 1)
+    with tf.compat.forward_compatibility_horizon(2021, 1, 1):
+        assert tf.compat.forward_compatible(2020, 1, 1)
+    with pytest.raises(TypeError, match="Expected binary or unicode string, got 3"):
+        tf.compat.as_bytes(3)

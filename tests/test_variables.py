@@ -93,6 +93,21 @@ def test_random_initializers_have_their_bounds():
     assert abs(g.mean() - 1.0) < 0.2 and abs(g.std() - 2.0) < 0.2
 
 
+def test_orthogonal_and_uniform_unit_scaling_initializers():
+    wide = tf.get_variable("wide", [3, 5], initializer=tf.orthogonal_initializer(gain=2.0))
+    conv = tf.get_variable("conv", [3, 5, 4], initializer=tf.initializers.orthogonal())
+    unit = tf.get_variable("unit", [6, 400], initializer=tf.uniform_unit_scaling_initializer(factor=1.5))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        w, c, u = sess.run([wide, conv, unit])
+    np.testing.assert_allclose(w @ w.T, 4 * np.eye(3), atol=1e-5)              # orthogonal rows, times gain
+    np.testing.assert_allclose(c.reshape(15, 4).T @ c.reshape(15, 4), np.eye(4), atol=1e-5)
+    limit = 1.5 * np.sqrt(3 / 6)
+    assert u.dtype == np.float32 and -limit <= u.min() < -0.9 * limit and 0.9 * limit < u.max() <= limit
+    with pytest.raises(ValueError, match="at least two-dimensional"):
+        tf.get_variable("vector", [3], initializer=tf.orthogonal_initializer())
+
+
 def test_get_variable_with_a_tensor_initializer_takes_its_shape():
     v = tf.get_variable("other_variable", dtype=tf.int32, initializer=tf.constant([23, 42]))
     assert repr(v) == "<tf.Variable 'other_variable:0' shape=(2,) dtype=int32_ref>"
@@ -178,3 +193,9 @@ def test_random_ops_one_value_per_run_and_seeds():
         np.testing.assert_allclose(y - x, 1.0, rtol=1e-6)
     with tf.Session() as sess:  # graph seed: every new session repeats the sequence
         np.testing.assert_array_equal(sess.run(r), first)
+
+
+def test_reuse_variables_at_the_root_scope_sticks():
+    tf.get_variable("shared", [1])
+    tf.get_variable_scope().reuse_variables()
+    assert tf.get_variable_scope().reuse and tf.get_variable("shared", [1]).name == "shared:0"

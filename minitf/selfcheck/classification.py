@@ -83,4 +83,5 @@ def _(train_classifier, x_data, labels):
                "AdamOptimizer(learning_rate=0.01), and the training op run `steps` times with the x_data and "
                "y_data passed in fed.")
     expect(any(op.type == "ApplyAdam" for op in get_default_graph().get_operations()),
-           "train_classifier does not train with tf.train.AdamOptimizer.", "tf.train.AdamOptimizer(learning_rate=0.01).")
+           "train_classifier does not train with tf.train.AdamOptimizer.",
+           "tf.train.AdamOptimizer(learning_rate=0.01).")

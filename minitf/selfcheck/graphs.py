@@ -66,7 +66,8 @@ def _(ops_needed):
                  {"x", "w", "MatMul", "Relu", "mul_1", "add_1", "add", "Const", "Const_1"}))
     for tensor, code, expected in examples:
         needed = call(ops_needed, tensor, name="ops_needed")
-        expect(isinstance(needed, (set, frozenset)), f"ops_needed should return a set, got {type(needed).__name__}.")
+        expect(isinstance(needed, (set, frozenset)), f"ops_needed should return a set, got {type(needed).__name__}.",
+               "collect the names in a set: needed = set(), then needed.add(op.name).")
         expect(needed == expected, f"for {code} ops_needed returned {sorted(needed)}, expected {sorted(expected)}.",
                "start from tensor.op, then follow op.inputs (tensors) to their .op, again and again, until no "
                "new op appears: the inputs of the inputs count too, and an op used twice is still one op.")
@@ -82,8 +83,8 @@ def _(g2):
     expect(names == ["answer"], f"g2 should hold one op, the constant; it holds {names}.",
            "create only the constant inside the with block (run the cell once, in a new graph).")
     answer = g2.get_tensor_by_name("answer:0")
-    expect(answer.dtype.is_integer and evaluate(answer) == 42, "the constant 'answer' should be the integer 42.")
+    expect(answer.dtype.is_integer and evaluate(answer) == 42, "the constant 'answer' should be the integer 42.",
+           "tf.constant(42, name=\"answer\"): a Python int makes an int32 constant, 42.0 a float32 one.")
     expect("answer" not in [op.name for op in get_default_graph().get_operations()],
            "the default graph also holds an op named 'answer'.",
            "only ops created inside `with g2.as_default():` go to g2; the rest go to the default graph.")
-

@@ -12,7 +12,7 @@ FULL_TEST_SET = 10_000
 def target_accuracy(mnist) -> float:
     """The test accuracy exercise 07.q3 asks for: 97 % on MNIST's full test set of 10 000 images.
 
-    The course's automated tests use a small sample of MNIST (``tests/data/mnist_small``, set as
+    The course's automated tests use a small sample of MNIST (``minitf/datasets/mnist_small``, set as
     ``MNIST_DIR``) to grade in seconds; trained on its 5 000 images, the same network stops near
     90 %, so on any smaller test set the target is 85 %.
     """
@@ -67,8 +67,9 @@ def _(mnist, X, logits, sess, test_accuracy):
     expect(isinstance(sess, Session) and sess.graph is logits.graph,
            "`sess` should be the open tf.Session in which you trained the network.",
            "sess = tf.Session() and do not close it (no `with` block).")
-    predicted = np.argmax(sess.run(logits, feed_dict={X: mnist.test.images}), axis=1)
-    measured = float(np.mean(predicted == np.argmax(mnist.test.labels, axis=1)))
+    scores = call(sess.run, logits, {X: mnist.test.images}, name="sess.run", hints={
+        RuntimeError: "`sess` must stay open: sess = tf.Session(), not a with block, which closes it."})
+    measured = float(np.mean(np.argmax(scores, axis=1) == np.argmax(mnist.test.labels, axis=1)))
     target = target_accuracy(mnist)
     expect(np.isclose(test_accuracy, measured, atol=1e-3),
            f"`test_accuracy` is {test_accuracy!r}, but the network in `sess` scores {measured:.4f} on mnist.test.",
@@ -78,7 +79,6 @@ def _(mnist, X, logits, sess, test_accuracy):
            "batches of 100.")
     predicted = np.argmax(sess.run(logits, feed_dict={X: mnist.validation.images}), axis=1)
     validation = float(np.mean(predicted == np.argmax(mnist.validation.labels, axis=1)))
-    expect(validation >= target - 0.03, f"the validation accuracy is {validation:.2%}, far below the test "
+    expect(measured - validation <= 0.05, f"the validation accuracy is {validation:.2%}, far below the test "
            f"accuracy {measured:.2%}: the network has learned the test images, not digits.",
            "train only on mnist.train; the test images are for measuring.")
-

@@ -20,10 +20,12 @@ def _(mse):
            "square the differences, then take their mean (not their sum).")
     hypothesis, targets = [[0.5, -1.0], [2.0, 3.0]], [[1.0, 0.0], [0.0, 3.0]]
     loss = expect_tensor(call(mse, constant(hypothesis), constant(targets), name="mse"), "mse(hypothesis, Y)")
+    expect(loss.shape.ndims == 0, f"for 2 examples of 2 outputs mse returned a tensor of shape {loss.shape}; "
+           "the loss should be one number.", "tf.reduce_mean without an axis averages over every entry.")
     expected = np.mean(np.square(np.subtract(hypothesis, targets)))
-    value = evaluate(loss) if loss.shape.ndims == 0 else None
-    expect(value is not None and np.isclose(value, expected), f"for 2 examples of 2 outputs, mse({hypothesis}, "
-           f"{targets}) is {value}, expected {expected:g}, the mean over all four squared differences.",
+    value = evaluate(loss)
+    expect(np.isclose(value, expected), f"for 2 examples of 2 outputs, mse({hypothesis}, {targets}) is "
+           f"{value:g}, expected {expected:g}, the mean over all four squared differences.",
            "tf.reduce_mean without an axis averages over every entry, whatever the shape.")
 
 

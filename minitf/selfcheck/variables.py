@@ -34,7 +34,7 @@ def _(read_weights):
 def _(count_to):
     for n in (3, 1, 0):
         result = call(count_to, n, name="count_to")
-        expect(np.ndim(result) == 0 and result == n, f"count_to({n}) returned {result!r}, expected {n}.",
+        expect(np.ndim(result) == 0 and result == n, f"count_to({n}) returned {result}, expected {n}.",
                "run the tf.assign_add op n times in one session, then fetch the variable.")
     expect(any(op.type == "AssignAdd" for op in get_default_graph().get_operations()),
            "count_to does not use tf.assign_add.", "increment = tf.assign_add(counter, 1).")

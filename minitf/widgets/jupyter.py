@@ -91,7 +91,7 @@ class _SvgWidget(anywidget.AnyWidget):
         self.refresh()
         display(self.static_bundle(), raw=True, display_id=self.static_id)
         view, metadata = self._repr_mimebundle_()       # anywidget's: on Colab, with its widget manager
-        view["text/plain"] = "The interactive widget needs the notebook's kernel: run the cell."
+        view["text/plain"] = ""          # where the view cannot show, the static copy above says it all
         display(view, raw=True, metadata=metadata)
         self._shown = True
 

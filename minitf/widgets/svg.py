@@ -55,13 +55,15 @@ def draw_graph(view: GraphView, lay: Layout, pruned=frozenset()) -> str:
         parts.append(f'<g class="frame" data-scope={quoteattr(scope)}><title>name scope {escape(scope)} '
                      f'(click to collapse)</title>'
                      f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="8" '
-                     f'fill="#fdfefe" stroke="#9a7d0a" stroke-dasharray="5 3"/>'
-                     f'<text x="{b.x + 8:.1f}" y="{b.y + 13:.1f}" fill="#7d6608">'
-                     f'\u25be {escape(label_in(scope, view.parent_frame(scope)))}</text></g>')
+                     f'fill="#fdfefe" stroke="#9a7d0a" stroke-dasharray="5 3"/></g>')
     for edge in view.edges:
         route = lay.routes.get((edge.source, edge.target))
         if route:
             parts.append(_edge(edge, route, arrow, edge.source in pruned or edge.target in pruned))
+    for scope, b in lay.frames.items():        # the frames' names, over the arrows that enter them
+        parts.append(f'<text class="frame-title" data-scope={quoteattr(scope)} x="{b.x + 8:.1f}" y="{b.y + 13:.1f}" '
+                     f'fill="#7d6608" stroke="#fdfefe" stroke-width="4" paint-order="stroke">'
+                     f'\u25be {escape(label_in(scope, view.parent_frame(scope)))}</text>')
     for label in lay.labels:
         b, (x, y) = label.box, label.box.center
         parts.append(f'<g class="edge-label"><rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" '

@@ -71,7 +71,10 @@ function renderGraph({ model, el }) {
       model.set("selected", node.dataset.node);
       model.save_changes();
       highlight();
-    } else if (frame) toggleScope(frame.dataset.scope, frame.querySelector("rect"));
+    } else if (frame) {
+      const scope = frame.dataset.scope;
+      toggleScope(scope, canvas.querySelector(`g.frame[data-scope="${CSS.escape(scope)}"] > rect`));
+    }
   });
 
   // ---- zoom (buttons, ctrl + wheel) and pan (drag the background) ----

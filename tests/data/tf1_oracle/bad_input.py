@@ -1,64 +1,14 @@
-"""Bad input that TensorFlow 1 refuses: one small graph per case, run by minitf and by real TF.
+"""Bad input that TensorFlow 1 refuses: one small graph per case (see runner.py).
 
-Each case is a function of ``tf`` (``minitf``, or real TensorFlow's ``compat.v1``) that builds
-a graph in a fresh default graph and returns what to run: the tensors it built, a :class:`Run`
-(fetches, a feed, and ops to run first such as an initializer), or a function of the open
-Session.  Cases that TF1 refuses while building return what they would have built all the same,
-so that an engine which does not refuse shows what it would compute.  :func:`outcome` runs one case and says where it failed
-(``build`` or ``run``), with which exception class and message.
-
-``record_tf.py`` runs every case under real TensorFlow and writes ``tf1_15.json`` (and
-``tf2.json``); ``tests/test_bad_input.py`` runs them under minitf and compares.  Keep this file
-Python 3.7 code: TensorFlow 1.15 only runs there.
+Cases that TF1 refuses while building return what they would have built all the same, so that
+an engine which does not refuse shows what it would compute.  ``bad_input.tf1_15.json`` (and
+``bad_input.tf2.json``) say what real TensorFlow raised; ``tests/test_bad_input.py`` compares.
 """
-import collections
-
 import numpy as np
 
-Run = collections.namedtuple("Run", "fetch feed before")
-Run.__new__.__defaults__ = (None, ())
+from runner import Run, placeholder_run, registry
 
-CASES = collections.OrderedDict()
-
-
-def case(fn):
-    CASES[fn.__name__] = fn
-    return fn
-
-
-def outcome(tf, fn) -> dict:
-    """Build and run one case in a fresh graph: {"phase", "error", "message", "op"} (phase "none" if it passed)."""
-    graph = tf.Graph()
-    with graph.as_default():
-        try:
-            todo = fn(tf)
-        except Exception as e:  # noqa: BLE001  (the point is to see what is raised)
-            return _failure("build", e)
-        with tf.Session(graph=graph) as sess:
-            try:
-                if isinstance(todo, Run):
-                    for op in todo.before:
-                        sess.run(op)
-                    sess.run(todo.fetch, feed_dict=todo.feed)
-                elif callable(todo):
-                    todo(sess)
-                elif todo is not None:
-                    sess.run(todo)
-            except Exception as e:  # noqa: BLE001
-                return _failure("run", e)
-    return {"phase": "none", "error": None, "message": None, "op": None}
-
-
-def _failure(phase, error) -> dict:
-    op = getattr(error, "op", None)
-    return {"phase": phase, "error": type(error).__name__, "message": str(error),
-            "op": getattr(op, "name", None)}
-
-
-def placeholder_run(tf, build, value, dtype="float32", shape=None):
-    """Build ``build(p)`` on a placeholder of unknown shape and run it feeding ``value``."""
-    p = tf.placeholder(dtype, shape, name="p")
-    return Run(build(p), {p: value})
+CASES, case = registry()
 
 
 # ---- integer division by zero ------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Regenerate tests/data/mnist_small/ from a directory holding the real MNIST files.
+"""Regenerate minitf/datasets/mnist_small/ (shipped in the package) from a directory holding the real MNIST files.
 
-    python tests/data/make_mnist_small.py /path/to/mnist [OUT_DIR] [--train 6000] [--test 1000]
+    python tools/make_mnist_small.py /path/to/mnist [OUT_DIR] [--train 6000] [--test 1000]
 
 Keeps the first ``--train`` training and the first ``--test`` test examples
 (images and labels) and writes them as real IDX files, gzip-compressed, with
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="directory with the full MNIST files")
     parser.add_argument(
-        "out", type=Path, nargs="?", default=Path(__file__).parent / "mnist_small"
+        "out", type=Path, nargs="?", default=Path(__file__).resolve().parents[1] / "minitf" / "datasets" / "mnist_small"
     )
     parser.add_argument("--train", type=int, default=6000, help="training examples to keep")
     parser.add_argument("--test", type=int, default=1000, help="test examples to keep")

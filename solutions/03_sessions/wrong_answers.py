@@ -1,0 +1,66 @@
+"""Known-wrong answers to 03 · Sessions (see tests/test_wrong_answers.py)."""
+WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
+    "03.q1": [
+        ("computed in Python", """
+r_add, r_sub, r_mul, r_div = 11 + 5, 11 - 5, 11 * 5, 11 / 5
+""", "computed in Python"),
+        ("floor division", """
+a = tf.constant(11)
+b = tf.constant(5)
+with tf.Session() as sess:
+    r_add, r_sub, r_mul, r_div = sess.run([tf.add(a, b), tf.subtract(a, b), tf.multiply(a, b), a // b])
+""", "`r_div`"),
+        ("float constants", """
+a = tf.constant(11.0)
+b = tf.constant(5.0)
+with tf.Session() as sess:
+    r_add, r_sub, r_mul, r_div = sess.run([tf.add(a, b), tf.subtract(a, b), tf.multiply(a, b), tf.divide(a, b)])
+""", "gives an integer"),
+    ],
+    "03.q2": [
+        ("a fixed batch of two", """
+X = tf.placeholder(tf.float32, [2, 3], name='X')
+expr = tf.matmul(X, weights) + bias
+with tf.Session() as sess:
+    expr_value = sess.run(expr, feed_dict={X: x_data})
+""", "expected float32 and (?, 3)"),
+        ("the bias left out", """
+X = tf.placeholder(tf.float32, [None, 3], name='X')
+expr = tf.matmul(X, weights)
+with tf.Session() as sess:
+    expr_value = sess.run(expr, feed_dict={X: x_data})
+""", "`expr` is not tf.matmul(X, weights) + bias"),
+        ("unnamed placeholder", """
+X = tf.placeholder(tf.float32, [None, 3])
+expr = tf.matmul(X, weights) + bias
+with tf.Session() as sess:
+    expr_value = sess.run(expr, feed_dict={X: x_data})
+""", "expected 'X:0'"),
+    ],
+    "03.q3": [
+        ("two runs", """
+with tf.Session() as sess:
+    o1 = sess.run(out1)
+    o2 = sess.run(out2)
+""", "two different draws"),
+        ("vec fetched and shifted in Python", """
+with tf.Session() as sess:
+    o1 = sess.run(vec)
+    o2 = o1 + 1
+""", "between 1 and 2"),
+    ],
+    "03.q4": [
+        ("the string decoded", """
+hello = tf.constant('Hello, TensorFlow!')
+with tf.Session() as sess:
+    hello_value = sess.run(hello).decode()
+    init_value = sess.run(tf.global_variables_initializer())
+""", "sess.run returns a string tensor as bytes"),
+        ("the initialiser itself instead of its result", """
+hello = tf.constant('Hello, TensorFlow!')
+with tf.Session() as sess:
+    hello_value = sess.run(hello)
+    init_value = tf.global_variables_initializer()
+""", "running an op returns None"),
+    ],
+}

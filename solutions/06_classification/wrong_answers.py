@@ -1,0 +1,90 @@
+"""Known-wrong answers to 06 · Classification (see tests/test_wrong_answers.py)."""
+WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
+    "06.q1": [
+        ("as many classes as the labels show", """
+def to_one_hot(labels):
+    return tf.one_hot(labels, depth=len(set(labels)))
+""", "depth=3"),
+        ("integer one-hot", """
+def to_one_hot(labels):
+    return tf.one_hot(labels, depth=3, dtype=tf.int32)
+""", "expected float32"),
+        ("the labels themselves", """
+def to_one_hot(labels):
+    return tf.cast(tf.constant(labels), tf.float32)
+""", "has shape (6,), expected (6, 3)"),
+    ],
+    "06.q2": [
+        ("summed over everything", """
+def cross_entropy(model, Y):
+    return -tf.reduce_sum(Y * tf.log(model))
+""", "expected"),
+        ("the mean over every entry", """
+def cross_entropy(model, Y):
+    return tf.reduce_mean(-Y * tf.log(model))
+""", "expected"),
+        ("the sign forgotten", """
+def cross_entropy(model, Y):
+    return tf.reduce_mean(tf.reduce_sum(Y * tf.log(model), axis=1))
+""", "expected"),
+        ("two examples assumed", """
+def cross_entropy(model, Y):
+    return -tf.reduce_sum(Y * tf.log(model)) / 2
+""", "for 6 examples of 4 classes"),
+    ],
+    "06.q3": [
+        ("the mean of the booleans without a cast", """
+def accuracy(model, Y):
+    return tf.reduce_sum(tf.cast(tf.equal(tf.argmax(model, axis=1), tf.argmax(Y, axis=1)), tf.float32))
+""", "should be 0.5"),
+        ("argmax along the wrong axis", """
+def accuracy(model, Y):
+    is_correct = tf.equal(tf.argmax(model, axis=0), tf.argmax(Y, axis=0))
+    return tf.reduce_mean(tf.cast(is_correct, tf.float32))
+""", "should be 0.5"),
+        ("three classes assumed", """
+def accuracy(model, Y):
+    model, Y = model[:, :3], Y[:, :3]
+    is_correct = tf.equal(tf.argmax(model, axis=1), tf.argmax(Y, axis=1))
+    return tf.reduce_mean(tf.cast(is_correct, tf.float32))
+""", "assume a batch size or 3 classes"),
+    ],
+    "06.q4": [
+        ("gradient descent instead of Adam", """
+def train_classifier(x_data, y_data, steps):
+    X = tf.placeholder(tf.float32)
+    Y = tf.placeholder(tf.float32)
+    W1 = tf.Variable(tf.random_uniform([2, 10], -1., 1.))
+    W2 = tf.Variable(tf.random_uniform([10, 3], -1., 1.))
+    b1 = tf.Variable(tf.zeros([10]))
+    b2 = tf.Variable(tf.zeros([3]))
+    model = tf.matmul(tf.nn.relu(tf.matmul(X, W1) + b1), W2) + b2
+    cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y, logits=model))
+    train_op = tf.train.GradientDescentOptimizer(0.01).minimize(cost)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(steps):
+            sess.run(train_op, feed_dict={X: x_data, Y: y_data})
+        return sess.run(tf.argmax(model, axis=1), feed_dict={X: x_data})
+""", "after 300 steps"),
+        ("the tutorial's animals instead of the data passed in", """
+def train_classifier(x_data, y_data, steps):
+    return np.array([0, 1, 2, 0, 0, 2])
+""", "one predicted class per row"),
+        ("the one-layer network with ReLU on the output", """
+def train_classifier(x_data, y_data, steps):
+    X = tf.placeholder(tf.float32)
+    Y = tf.placeholder(tf.float32)
+    W = tf.Variable(tf.random_uniform([2, 3], -1., 1.))
+    b = tf.Variable(tf.zeros([3]))
+    model = tf.nn.relu(tf.matmul(X, W) + b)
+    cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y, logits=model))
+    train_op = tf.train.AdamOptimizer(0.01).minimize(cost)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(steps):
+            sess.run(train_op, feed_dict={X: x_data, Y: y_data})
+        return sess.run(tf.argmax(model, axis=1), feed_dict={X: x_data})
+""", "a hidden layer of 10 ReLU units"),
+    ],
+}
