@@ -9,7 +9,13 @@ wrote, each as one call ``serve("<request>")``; the answer comes back as display
 * ``get``: the value of a name of the notebook;
 * ``default_graph``: the notebook's default graph;
 * ``call``: a call of one of the notebook's functions (with data, or tensors of a graph the
-  judge shares) in the judge's graph, so the operations it builds go back to the judge.
+  judge shares) in the judge's graph, so the operations it builds go back to the judge (in a
+  TF2 notebook, executing eagerly, the call runs eagerly, as in the notebook);
+* ``attr``: a public attribute of one of the notebook's objects handed out by reference (a
+  function, a Keras model, an optimizer): ``model.count_params``, ``optimizer.iterations``;
+* ``check``: the course's check of a question whose answers cannot leave the kernel (TF2's
+  functions and models), run here: a gate that can fail a question, never pass one, since only
+  the hidden test in the judge earns its points.
 
 Nothing in a request is test code: the hidden tests stay in the judge. Everything here runs in
 the student's process and could be patched by the notebook; the judge treats what it receives
@@ -18,9 +24,12 @@ patching itself shows in the fingerprint or in the grader's reading of the sourc
 """
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import Any
 
 from ..graph import get_default_graph
+from ..selfcheck import core as selfcheck
 from ..session import Session
 from . import wire
 from .evidence import Fingerprint
@@ -43,7 +52,8 @@ def serve(request: str) -> None:
 
 
 class KernelCodec(wire.Codec):
-    """The kernel's side: functions cross as references, sessions as their variables' values."""
+    """The kernel's side: functions and minitf's objects that are not data (a Keras model, an
+    optimizer) cross as references, sessions as their variables' values."""
 
     def __init__(self, link: wire.Link):
         super().__init__(link)
@@ -55,7 +65,7 @@ class KernelCodec(wire.Codec):
             return {"t": "session", "g": self.link.graph_id(value.graph),
                     "v": {name: self.encode(array, depth + 1)
                           for name, array in wire.session_values(value, value.graph).items()}}
-        if callable(value):
+        if callable(value) or type(value).__module__.startswith("minitf."):
             ref = self._refs.get(id(value))
             if ref is None:
                 ref = self._refs[id(value)] = f"f{len(self.functions) + 1}"
@@ -123,13 +133,37 @@ class Agent:
             args = self.codec.decode(request.get("args"))
             kwargs = self.codec.decode(request.get("kwargs"))
             graph = self.codec.link.graph(request["graph"])
+            eager = get_default_graph().executes_eagerly   # a TF2 notebook: its functions run eagerly
             try:
-                with graph.as_default():
+                with contextlib.nullcontext() if eager else graph.as_default():
                     result = function(*args, **kwargs)
             except BaseException as error:  # noqa: B036 - SystemExit and KeyboardInterrupt are answers too
                 return {"raised": _exception(error)}
             return {"value": self.codec.encode(result)}
+        if kind == "attr":
+            owner = self.codec.decode({"t": "function", "ref": request.get("ref")})
+            name = request.get("name")
+            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+                raise wire.WireError(f"a test may read public attributes only, not {name!r}")
+            try:
+                return {"value": self.codec.encode(getattr(owner, name))}
+            except Exception as error:   # a missing attribute or a failing property: an answer too
+                return {"raised": _exception(error)}
+        if kind == "check":
+            return {"value": self.codec.encode(_run_check(self.shell.user_ns, str(request.get("qid"))))}
         raise wire.WireError(f"unknown request {kind!r}")
+
+
+def _run_check(namespace: dict, qid: str) -> dict:
+    """The course's check of ``qid`` on the notebook's answers: whether it passed, what it printed, why not."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            selfcheck.check(qid, namespace)
+    except Exception as error:  # noqa: BLE001 - a check that fails in any way is a failed check
+        message = str(error) if isinstance(error, selfcheck.CheckFailed) else f"{type(error).__name__}: {error}"
+        return {"passed": False, "printed": printed.getvalue(), "message": message[:MAX_MESSAGE_TEXT]}
+    return {"passed": True, "printed": printed.getvalue(), "message": ""}
 
 
 def _exception(error: BaseException) -> dict[str, str]:

@@ -4,16 +4,18 @@
     python -m minitf.grading.local --blank solutions/05_regression/05_regression.ipynb
 
 runs the notebook's cells in an IPython shell with the grading agent, and each test cell in the
-judge's code (the check, then ``hidden_test``), talking to the agent directly instead of through
-a grader; it prints each question's verdict. ``--blank`` first replaces each solution region by
+judge's code (the check, then ``hidden_test``) in a thread of its own, talking to the agent
+directly instead of through a grader; it prints each question's verdict. ``--blank`` first replaces each solution region by
 ``raise NotImplementedError()``, as the student version has it. It runs the notebook's code
 unconfined: use it on your own notebooks, never on a submission (``nbgrader autograde`` is for those).
 """
 from __future__ import annotations
 
 import argparse
+import queue
 import re
 import sys
+import threading
 from typing import Any
 
 from .agent import Agent
@@ -23,14 +25,36 @@ from .judge import run_test
 _SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.S | re.M)
 
 
-class DirectChannel:
-    """The judge's channel, wired straight to an agent in this process."""
+class ThreadChannel:
+    """The judge's channel to an agent in this process: the judge runs in a thread of its own
+    (its default graphs apart from the notebook's, as in its own process), and the agent answers
+    in the notebook's thread."""
 
-    def __init__(self, agent: Agent):
-        self.agent = agent
+    def __init__(self) -> None:
+        self.requests: queue.Queue = queue.Queue()
+        self.replies: queue.Queue = queue.Queue()
 
     def ask(self, text: str) -> dict:
-        return {"type": "reply", "text": self.agent.handle(text)}
+        self.requests.put(text)
+        return self.replies.get()
+
+
+def judge(agent: Agent, message: dict) -> dict:
+    """Run one test cell in the judge's code, serving its requests with ``agent``; its verdict."""
+    channel, verdict = ThreadChannel(), {}
+
+    def run() -> None:
+        try:
+            verdict.update(run_test(channel, message))
+        finally:
+            channel.requests.put(None)
+
+    thread = threading.Thread(target=run, name=f"judge {message['question']}")
+    thread.start()
+    while (text := channel.requests.get()) is not None:
+        channel.replies.put({"type": "reply", "text": agent.handle(text)})
+    thread.join()
+    return verdict
 
 
 def blank(source: str) -> str:
@@ -44,7 +68,7 @@ def grade(notebook: Any, answered: bool = True) -> dict[str, dict]:
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell()
-    channel = DirectChannel(Agent(shell))
+    agent = Agent(shell)
     verdicts = {}
     for cell in notebook.cells:
         info = cell.metadata.get("nbgrader", {})
@@ -53,7 +77,7 @@ def grade(notebook: Any, answered: bool = True) -> dict[str, dict]:
         if info.get("grade") and not info.get("solution"):
             visible, hidden = split_test_cell(cell.source)
             question = info["grade_id"]
-            verdicts[question] = run_test(channel, {"question": question, "visible": visible, "hidden": hidden})
+            verdicts[question] = judge(agent, {"question": question, "visible": visible, "hidden": hidden})
         else:
             shell.run_cell(cell.source if answered or not info.get("solution") else blank(cell.source))
     return verdicts

@@ -19,6 +19,7 @@ import base64
 import io
 import json
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from ..graph import Graph, Operation, Tensor
 from ..session import Session
 from ..tensor_shape import TensorShape
 from ..train.saver import export_meta_graph, import_meta_graph
-from ..summary import protos
+from .. import protos
 from ..variables import Variable
 
 MIMETYPE = "application/vnd.minitf.grading+json"  # the kernel's answers, as display data
@@ -237,6 +238,9 @@ class Codec:
             return {"t": "dtype", "v": value.name}
         if isinstance(value, TensorShape):
             return {"t": "shape", "v": None if value.dims is None else value.as_list()}
+        eager = _eager_value(value)
+        if eager is not None:
+            return self._encode_array(eager, depth)
         if isinstance(value, Tensor):
             return {"t": "tensor", "g": self.link.graph_id(value.graph), "n": value.name}
         if isinstance(value, Operation):
@@ -328,6 +332,15 @@ class Codec:
             if isinstance(variable, Variable) and variable.op.name == name:
                 return variable
         raise WireError(f"variable {name!r} is not in its graph's collections")
+
+
+def _eager_value(value: Any) -> np.ndarray | None:
+    """The value of a TF2 eager tensor or variable (``minitf.v2``, notebook 08), or None: such
+    values have no graph to share, so they cross as their numpy value."""
+    v2 = sys.modules.get("minitf.v2")
+    if v2 is not None and isinstance(value, (v2.EagerTensor, v2.Variable)):
+        return np.asarray(value.numpy())
+    return None
 
 
 class Opaque:
