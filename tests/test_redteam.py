@@ -53,6 +53,11 @@ def attacks(root: Path) -> dict[str, dict[str, dict[str, str]]]:
         "a_hook": {a: {"q1_answer": HOOK} for a in ASSIGNMENTS},
         # hooks installed after right answers: the later questions are held back for review
         "a_hook_late": {"01_tensors": {"q4_answer": right("01_tensors", "q4_answer") + HOOK}},
+        # TF2: the check that runs in the kernel (KERNEL_CHECK) replaced, with a wrong answer
+        "a_patcher_tf2": {"08_tf1_to_tf2": {"q3_answer": (
+            "import minitf.selfcheck.core as core\n"
+            "core.check = lambda qid, namespace=None: print(f'✔ {qid} passed.')\n"
+            "def slope_at(x0):\n    return 0.0\n")}},
         # the tests' tools replaced, with a wrong answer the visible check lets through
         "a_patcher": {"05_regression": {"q1_answer": (
             "import numpy as np\nimport minitf as tf\n"
@@ -137,7 +142,7 @@ ENDLESS = {   # graded in a second run, with a cell timeout of SHORT seconds
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n")}},
 }
 RUNS = (  # (attackers, honest student graded after them, the notebooks it hands in, autograde options)
-    ("a", "z_honest", ("01_tensors", "02_graphs", "03_sessions", "04_variables"), []),
+    ("a", "z_honest", ("01_tensors", "02_graphs", "03_sessions", "04_variables", "08_tf1_to_tf2"), []),
     ("b", "y_honest", ("03_sessions", "04_variables"), [f"--Execute.timeout={SHORT}",
                                                         f"--SandboxedExecute.test_timeout={3 * SHORT}"]),
 )
@@ -215,6 +220,16 @@ def test_patching_numpy_minitf_or_check_does_not_pass_a_wrong_answer(course):
     assert all(review(course, "a_patcher", "05_regression").values())
     shown = outputs(course, "a_patcher", "05_regression", "q1")
     assert "numpy.allclose was replaced" in shown and "minitf.session.Session.run was replaced" in shown
+
+
+def test_a_check_patched_in_the_kernel_passes_nothing_the_judge_fails(course):
+    """A TF2 question's check runs in the student's kernel (KERNEL_CHECK): a gate only, so a
+    replaced check that says "passed" earns nothing; the hidden test in the judge fails the answer."""
+    scores = course.scores("08_tf1_to_tf2", "a_patcher_tf2")
+    assert scores["q3"][0] == 0 and scores["q1"] == (scores["q1"][1], scores["q1"][1]), scores
+    assert review(course, "a_patcher_tf2", "08_tf1_to_tf2")["q3"]
+    assert "slope_at should return a Python float" in outputs(course, "a_patcher_tf2", "08_tf1_to_tf2", "q3") \
+        or "wrong slope" in outputs(course, "a_patcher_tf2", "08_tf1_to_tf2", "q3")
 
 
 def test_the_gradebook_other_submissions_and_the_course_folder_are_out_of_reach(course):
