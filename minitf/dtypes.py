@@ -33,6 +33,9 @@ class DType:
     as_datatype_enum = property(lambda self: self._enum + (100 if self._is_ref else 0))
     datatype_name = property(lambda self: self._datatype + ("_REF" if self._is_ref else ""))
     value_field = property(lambda self: self._value_field)
+    # how TF's kernels name it in their messages ("dtype float", "Cast string to double")
+    kernel_name = property(lambda self: {"float32": "float", "float64": "double", "float16": "half"}.get(
+        self._name, self._name))
     is_ref_dtype = property(lambda self: self._is_ref)
     is_floating = property(lambda self: self._numpy.kind == "f")
     is_integer = property(lambda self: self._numpy.kind in "iu")

@@ -207,14 +207,15 @@ class _Plan:
                     for kernel, ins, out, op in self.steps:
                         _traced_step(kernel, ins, out, op, values, node_stats)
         except errors.OpError as e:
-            if e.op is None:
+            if e.op is None:   # a kernel's own error: name the op it failed in
                 e.op, e.node_def = op, op.node_def
-                e.message = e.args[0] if e.args else e.message
+                e.message = (e.args[0] if e.args else e.message) + _node_line(op, _inputs_of(op, values, ins))
+                e.args = (e.message,)
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
             if op is None:
                 raise
-            raise _kernel_error(e, op, [values[i] for i in ins]) from e
+            raise _kernel_error(e, op, _inputs_of(op, values, ins)) from e
         if self.may_skip_fetch:
             _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
         return [None if slot is None else _fetched(values[slot], copy)
@@ -252,15 +253,30 @@ def _refuse_skipped(elements, fetched) -> None:
 _ERROR_CLASSES = {MemoryError: errors.ResourceExhaustedError, NotImplementedError: errors.UnimplementedError}
 
 
+def _inputs_of(op: Operation, values: list, ins: tuple) -> list:
+    """The input values ``op``'s kernel was called with (without the skip flags a step waits for)."""
+    return [values[i] for i in ins[:len(op.inputs) - len(op.kind.ref_inputs)]]
+
+
 def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpError:
-    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: InvalidArgumentError
-    (most often), its message, and the node, its type and its inputs' shapes."""
-    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
+    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: the error TF1's kernel
+    raises there when the op knows it (``Op.kernel_error``), else InvalidArgumentError (most often)
+    with the exception's message; either way naming the node, its type and its inputs' shapes."""
+    known = op.kind.kernel_error(error, *inputs)
+    if known is not None:
+        known.op, known.node_def = op, op.node_def
+        known.message = known.message + _node_line(op, inputs)
+        known.args = (known.message,)
+        return known
     text = str(error) if not isinstance(error, KeyError) else f"key {error}"
-    message = (f"{type(error).__name__}: {text}\n\t [[node {op.name} ({op.type}) with input shapes: "
-               f"{shapes or 'none'}]]")
     cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
-    return cls(op.node_def, op, message)
+    return cls(op.node_def, op, f"{type(error).__name__}: {text}{_node_line(op, inputs)}")
+
+
+def _node_line(op: Operation, inputs: list) -> str:
+    """The line TF1 ends a run-time error with, naming the node (with its type and input shapes)."""
+    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
+    return f"\n\t [[node {op.name} ({op.type}) with input shapes: {shapes or 'none'}]]"
 
 
 def _needed_ops(elements, fed: set) -> list:

@@ -107,8 +107,9 @@ def test_scalar_summary_of_a_non_scalar_is_tf1s_error():
     summary = tf.summary.scalar("loss", values)
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as info:
         sess.run(summary)
-    assert str(info.value) == "tags and values are not the same shape: [] != [3] (tag 'loss')"
-    assert info.value.op is summary.op
+    first, node = str(info.value).split("\n")
+    assert first == "tags and values are not the same shape: [] != [3] (tag 'loss')"
+    assert info.value.op is summary.op and node == "\t [[node loss (ScalarSummary) with input shapes: [], [3]]]"
 
 
 def test_python_values_become_consts_in_the_summary_scope_and_types_are_checked():
