@@ -97,8 +97,8 @@ def _as_fetch_element(graph, fetch):
         try:
             return graph.as_graph_element(fetch)
         except (KeyError, ValueError) as e:
-            raise ValueError(f"Argument `fetch` = {fetch!r} cannot be interpreted as a Tensor. ({e})") from None
-    raise TypeError(f"Argument `fetch` = {fetch!r} has invalid type \"{type(fetch).__name__}\" must be a "
+            raise ValueError(f"Argument `fetch` = {fetch} cannot be interpreted as a Tensor. ({e})") from None
+    raise TypeError(f"Argument `fetch` = {fetch} has invalid type \"{type(fetch).__name__}\" must be a "
                     f"string or Tensor. (Can not convert a {type(fetch).__name__} into a Tensor or Operation.)")
 
 
@@ -107,7 +107,7 @@ def _feed_tensor(graph, key) -> Tensor:
         key = key._as_graph_element()
     if isinstance(key, Tensor):
         if key.graph is not graph:
-            raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor {key} is not an element of this graph.")
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: Tensor {key} is not an element of this graph.")
         return key
     if isinstance(key, str):
         try:

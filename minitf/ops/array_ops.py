@@ -782,14 +782,30 @@ class StridedSlice(_SliceSpec, Op):
 
     type = "StridedSlice"
     view_of_input = True
+    folds = True
 
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "Index": dtypes.int32, **self._spec_attrs()}
 
+    def error_inputs(self, inputs):
+        """As TF1 lists them: the input, then ``begin``, ``end`` and ``strides`` (minitf keeps those as attrs)."""
+        index = TensorShape([len(self.begin)])
+        return [(inputs[0].shape, None)] + [(index, np.asarray(v, np.int32)) for v in (self.begin, self.end,
+                                                                                       self.strides)]
+
     def infer(self, x):
+        for i, stride in enumerate(self.strides):
+            if stride == 0:
+                raise ShapeError(f"strides[{i}] must be non-zero", computed=(3,))
+        if bin(self.ellipsis_mask).count("1") > 1:
+            raise ShapeError("Multiple ellipses in slice spec not allowed", computed=(3,))
         if x.shape.dims is None:
             return x.dtype.base_dtype, TensorShape(None)
         dims = x.shape.as_list()
+        used = sum(k is not None and k is not Ellipsis for k in self._key)
+        if used > len(dims):
+            raise ShapeError(f"Index out of range using input dim {len(dims)}; input has only {len(dims)} dims",
+                             computed=(3,))
         out, i = [], 0
         for k in self._normalized(len(dims)):
             if k is None:
@@ -799,8 +815,20 @@ class StridedSlice(_SliceSpec, Op):
             if isinstance(k, slice):
                 out.append(None if d is None else len(range(*k.indices(d))))
             elif d is not None and not -d <= k < d:
-                raise ShapeError(f"slice index {k} of dimension {i - 1} out of bounds")
+                raise ShapeError(f"slice index {k + d if k < 0 else k} of dimension {i - 1} out of bounds.",
+                                 computed=(1, 2, 3))
         return x.dtype.base_dtype, TensorShape(out)
+
+    def kernel_error(self, error, x):
+        i = 0
+        for k in self._normalized(x.ndim):
+            if k is None:
+                continue
+            if not isinstance(k, slice) and not -x.shape[i] <= k < x.shape[i]:
+                return InvalidArgumentError(None, None, f"slice index {k + x.shape[i] if k < 0 else k} of "
+                                                        f"dimension {i} out of bounds.")
+            i += 1
+        return None
 
     def _normalized(self, rank):
         """The key with ``...`` expanded and missing trailing dims as ``:``."""
@@ -946,15 +974,38 @@ def _dims(array) -> str:
 
 # ---- selection and gathering ---------------------------------------------------------------
 class Select(Op):
+    """TF1's ``tf.where(c, x, y)``: ``x`` and ``y`` of one shape, ``c`` of that shape too or a vector
+    choosing whole rows (no other broadcasting)."""
+
     type = "Select"
+    allowed_dtypes = {0: ("condition", "bool")}
 
     def infer(self, condition, x, y):
         if x.dtype.base_dtype != y.dtype.base_dtype:
             raise TypeError(f"Input 'e' of 'Select' Op has type {y.dtype.base_dtype.name} that does not "
                             f"match type {x.dtype.base_dtype.name} of argument 't'.")
-        return x.dtype.base_dtype, broadcast_shape(condition.shape, broadcast_shape(x.shape, y.shape))
+        shape_ = merge_shapes(x.shape, y.shape)
+        if condition.shape.ndims == 1 and shape_.ndims not in (None, 1):
+            merge_shapes(TensorShape(condition.shape.as_list()), TensorShape(shape_.as_list()[:1]))
+        else:
+            shape_ = merge_shapes(condition.shape, shape_)
+        return x.dtype.base_dtype, shape_
 
-    forward = staticmethod(xp.where)
+    def kernel(self, op, session):
+        forward = self.forward
+
+        def select(condition, x, y):
+            problem = _select_problem(op.name, condition, x, y)
+            if problem:
+                raise InvalidArgumentError(None, None, problem)
+            return forward(condition, x, y)
+
+        return select
+
+    def forward(self, condition, x, y):
+        if condition.ndim == 1 and x.ndim > 1:   # a row per element of the condition
+            condition = condition.reshape((-1,) + (1,) * (x.ndim - 1))
+        return xp.where(condition, x, y)
 
     def gradient(self, op, grad):
         c, x, y = op.inputs
@@ -973,6 +1024,22 @@ class Where(Op):
         return xp.argwhere(condition).astype(np.int64)
 
 
+def _select_problem(name: str, condition, x, y) -> str:
+    """What TF1's Select kernel says about these shapes, or ''."""
+    if condition.ndim == 1 and x.ndim > 1:
+        if x.shape != y.shape:
+            return f"'then' and 'else' must have the same size.  but received: {_dims(x)} vs. {_dims(y)}"
+        if condition.shape[0] != x.shape[0]:
+            return (f"Number of batches of 'then' must match size of 'cond', but saw: {x.shape[0]} vs. "
+                    f"{condition.shape[0]}")
+        return ""
+    for i, other in ((1, x), (2, y)):
+        if other.shape != condition.shape:
+            return (f"Inputs to operation {name} of type Select must have the same size and shape.  Input 0: "
+                    f"{_dims(condition)} != input {i}: {_dims(other)}")
+    return ""
+
+
 def where(condition, x=None, y=None, name=None) -> Tensor:
     """``tf.where``: elements of ``x`` where ``condition`` else of ``y`` (or the true indices)."""
     if x is None and y is None:
@@ -987,9 +1054,17 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
 
 class GatherV2(Op):
     type = "GatherV2"
+    folds = True
+    allowed_dtypes = {1: ("indices", INDEX_TYPES), 2: ("axis", INDEX_TYPES)}
 
     def infer(self, params, indices, axis):
+        rank = params.shape.ndims
+        if rank == 0:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
         a = constant_value(axis)
+        if rank is not None and a is not None and not -rank <= int(a) < rank:
+            raise ShapeError(f"Shape must be at least rank {int(a) + 1 if int(a) >= 0 else -int(a)} but is rank "
+                             f"{rank}", computed=(2,))
         if params.shape.dims is None or indices.shape.dims is None or a is None:
             return params.dtype.base_dtype, TensorShape(None)
         dims = params.shape.as_list()
@@ -997,6 +1072,12 @@ class GatherV2(Op):
         return params.dtype.base_dtype, TensorShape(dims[:a] + indices.shape.as_list() + dims[a + 1:])
 
     def forward(self, params, indices, axis):
+        size = params.shape[int(axis)]
+        bad = (indices < 0) | (indices >= size)
+        if bad.any():   # numpy would count a negative index from the end
+            where_ = tuple(int(i) for i in to_numpy(xp.argwhere(bad)[0]))
+            raise InvalidArgumentError(None, None, f"indices[{','.join(map(str, where_))}] = "
+                                                   f"{indices[where_].item()} is not in [0, {size})")
         return xp.take(params, indices, axis=int(axis))
 
     def gradient(self, op, grad):
@@ -1033,12 +1114,18 @@ def gather(params, indices, validate_indices=None, name=None, axis=0) -> Tensor:
 class OneHot(Op):
     type = "OneHot"
     gradient = None
+    allowed_dtypes = {0: ("indices", ("uint8", "int32", "int64"))}
 
     def __init__(self, axis=-1):
         self.axis = axis
 
     def infer(self, indices, depth, on_value, off_value):
         d = constant_value(depth)
+        if depth.shape.ndims not in (None, 0):
+            raise ShapeError(f"Input must be scalar but has rank {depth.shape.ndims}", computed=(1,))
+        if d is not None and int(d) < 0:
+            raise ShapeError(f"Dimension size, given by scalar input 1, must be non-negative but is {int(d)}",
+                             computed=(1,))
         if indices.shape.dims is None:
             return on_value.dtype.base_dtype, TensorShape(None)
         dims = indices.shape.as_list()
@@ -1063,16 +1150,28 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
 
 class Tile(Op):
     type = "Tile"
+    folds = True
+    allowed_dtypes = {1: ("multiples", INDEX_TYPES)}
 
     def infer(self, x, multiples):
+        rank = x.shape.ndims
+        if rank is not None and multiples.shape.dims is not None and multiples.shape.as_list() not in ([rank], [None]):
+            raise ShapeError(f"Shape must be rank {rank} but is rank {multiples.shape.as_list()[0]}")
         m = constant_value(multiples)
         if x.shape.dims is None or m is None:
             return x.dtype.base_dtype, TensorShape(None if x.shape.dims is None else [None] * x.shape.ndims)
-        return x.dtype.base_dtype, TensorShape([None if d is None else d * int(k)
+        return x.dtype.base_dtype, TensorShape([None if d is None or k < 0 else d * int(k)
                                                 for d, k in zip(x.shape.as_list(), m)])
 
     def forward(self, x, multiples):
-        return xp.tile(x, tuple(int(k) for k in multiples))
+        multiples = [int(k) for k in to_numpy(multiples).reshape(-1)]
+        if len(multiples) != x.ndim:
+            raise InvalidArgumentError(None, None, f"Expected multiples argument to be a vector of length {x.ndim} "
+                                                   f"but got length {len(multiples)}")
+        for i, k in enumerate(multiples):
+            if k < 0:
+                raise InvalidArgumentError(None, None, f"Expected multiples[{i}] >= 0, but got {k}")
+        return xp.tile(x, tuple(multiples))
 
     def gradient(self, op, grad):
         x, multiples = op.inputs
