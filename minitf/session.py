@@ -40,7 +40,7 @@ import numpy as np
 from . import dtypes, errors
 from .backend import from_numpy, to_numpy
 from .graph import Operation, Tensor, default_session, get_default_graph
-from .ops.base import SKIPPED
+from .ops.base import SKIPPED, shape_list
 
 
 class _Fetches:
@@ -165,8 +165,12 @@ class _Plan:
             slots.setdefault(t, len(slots))
         self.feed_slots = [slots[t] for t in feed_tensors]
         self.steps = []
+        self.readers: dict = {}   # variable op -> the first op that reads its value (TF1 names that one)
         status: dict = {}   # op that may be skipped -> the slot that holds SKIPPED when it was
         for op in _needed_ops(elements, set(feed_tensors)):
+            for i, t in enumerate(op.inputs):
+                if t.dtype.is_ref_dtype and i not in op.kind.ref_inputs:
+                    self.readers.setdefault(t.op, op)
             for t in op.outputs:
                 slots.setdefault(t, len(slots))
             ins = tuple(slots[t] for i, t in enumerate(op.inputs) if i not in op.kind.ref_inputs)
@@ -207,9 +211,12 @@ class _Plan:
                     for kernel, ins, out, op in self.steps:
                         _traced_step(kernel, ins, out, op, values, node_stats)
         except errors.OpError as e:
-            if e.op is None:   # a kernel's own error: name the op it failed in
-                e.op, e.node_def = op, op.node_def
-                e.message = (e.args[0] if e.args else e.message) + _node_line(op, _inputs_of(op, values, ins))
+            if e.op is None:   # a kernel's own error: name the op it failed in (a variable's first reader)
+                reader = self.readers.get(op)
+                failed, shapes = (reader, [t.shape for t in reader.inputs]) if reader else \
+                    (op, [getattr(v, "shape", ()) for v in _inputs_of(op, values, ins)])
+                e.op, e.node_def = failed, failed.node_def
+                e.message = (e.args[0] if e.args else e.message) + _node_line(failed, shapes)
                 e.args = (e.message,)
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
@@ -265,18 +272,19 @@ def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpErr
     known = op.kind.kernel_error(error, *inputs)
     if known is not None:
         known.op, known.node_def = op, op.node_def
-        known.message = known.message + _node_line(op, inputs)
+        known.message = known.message + _node_line(op, [getattr(v, "shape", ()) for v in inputs])
         known.args = (known.message,)
         return known
     text = str(error) if not isinstance(error, KeyError) else f"key {error}"
     cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
-    return cls(op.node_def, op, f"{type(error).__name__}: {text}{_node_line(op, inputs)}")
+    shapes = [getattr(v, "shape", ()) for v in inputs]
+    return cls(op.node_def, op, f"{type(error).__name__}: {text}{_node_line(op, shapes)}")
 
 
-def _node_line(op: Operation, inputs: list) -> str:
+def _node_line(op: Operation, shapes: list) -> str:
     """The line TF1 ends a run-time error with, naming the node (with its type and input shapes)."""
-    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
-    return f"\n\t [[node {op.name} ({op.type}) with input shapes: {shapes or 'none'}]]"
+    shown = ", ".join(shape_list(s) for s in shapes)
+    return f"\n\t [[node {op.name} ({op.type}) with input shapes: {shown or 'none'}]]"
 
 
 def _needed_ops(elements, fed: set) -> list:
@@ -494,10 +502,9 @@ class Session:
         """The array of a variable, or TF1's FailedPreconditionError if it was never initialised."""
         try:
             return self.variables[var_op]
-        except KeyError:
-            raise errors.FailedPreconditionError(
-                None, var_op, f"Attempting to use uninitialized value {var_op.name}\n"
-                              f"\t [[{{{{node {var_op.name}}}}}]]") from None
+        except KeyError:   # the Session names the op that read it
+            raise errors.FailedPreconditionError(None, None, f"Attempting to use uninitialized value "
+                                                             f"{var_op.name}") from None
 
     def random_generator(self, op, seed):
         """The random generator of one random op in this session (repeatable when seeded)."""

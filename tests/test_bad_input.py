@@ -31,18 +31,27 @@ FOLLOWS_TF2 = {
     ], "fetch errors: 'Argument `fetch` = ...' (TF 1.15: 'Fetch argument ...')"),
     **dict.fromkeys(["feed_the_wrong_shape", "feed_the_wrong_rank"],
                     "feed shapes unquoted: 'for Tensor p:0, which has shape (3,)'"),
-    "int_constant_of_a_float": "'Expected int32, but got 1.5 of type 'float'.'",
+    **dict.fromkeys(["int_constant_of_a_float", "variable_int_assign_add_float"],
+                    "a Python float for an integer: 'Expected int32, but got 1.5 of type 'float'.'"),
+    "get_variable_without_shape": "'Variable w did not get an initializer, so its `shape` argument must be specified.'",
     "combine_tensors_of_two_graphs": "names both graphs: '... (graphs are <Graph ...> and <Graph ...>).'",
     "add_int_and_float_tensors": "tf.add makes an AddV2 op, as TF 2 does (TF 1.15: Add)",
 }
 
 
+# Cases whose message is numpy's own, which newer numpy versions extend: minitf's must begin with TF1's.
+NUMPY_MESSAGE = {"feed_a_ragged_list"}
+
+
 def key(message: str) -> str:
-    """The first line of a message, with the node of a shape error named as ``for 'name'``."""
+    """The first line of a message, with the node of a shape error named as ``for 'name'``, and what
+    differs from process to process (addresses, TF1's count of py_funcs) left out."""
     first = message.split("\n")[0]
     first = re.sub(r"for '([^']*)' \(op: '\w+'\)", r"for '\1'", first)
     first = re.sub(r"for '\{\{node ([^}]*)\}\} = [^']*'", r"for '\1'", first)
-    return re.sub(r"<[\w.]*Graph object at 0x[0-9a-f…]+>", "<Graph object>", first)
+    first = re.sub(r"<[\w.]*Graph object at 0x[0-9a-f…]+>", "<Graph object>", first)
+    first = re.sub(r"0x[0-9a-f]+", "0x…", first)
+    return re.sub(r"pyfunc_\d+", "pyfunc_N", first)
 
 
 def expected(name: str) -> dict:
@@ -59,7 +68,10 @@ def test_bad_input_is_refused_as_tf1_refuses_it(name):
     want = expected(name)
     got = runner.outcome(tf, cases.CASES[name])
     assert (got["phase"], got.get("error")) == (want["phase"], want["error"]), got.get("message")
-    assert key(got["message"]) == key(want["message"])
+    if name in NUMPY_MESSAGE:
+        assert key(got["message"]).startswith(key(want["message"]))
+    else:
+        assert key(got["message"]) == key(want["message"])
     if want["op"] is not None:   # an error of a running op: name it as TF1 does
         assert isinstance(getattr(tf.errors, want["error"], None), type)
         assert want["op"] == got["op"]

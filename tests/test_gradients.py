@@ -16,6 +16,7 @@ import pytest
 import minitf as tf
 from minitf.ops.array_ops import Slice
 from minitf.ops.base import apply_op, create_op, gradient_function, registered_ops
+from minitf.ops.math_ops import Add
 from minitf.ops.nn_ops import SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits
 
 SOURCE_OPS = {"Const", "Placeholder"}   # no inputs: nothing to differentiate through
@@ -137,6 +138,7 @@ def activation_grad_both(fn):
 CASES = {
     "Abs": [Case(tf.abs, [3, 4], away=0.1)],
     "AddN": [Case(lambda a, b, c: tf.add_n([a, b, c]), [2, 3], [2, 3], [2, 3])],
+    "Add": [Case(lambda a, b: apply_op(Add(), (a, b), "Add"), [2, 3], [3])],   # TF1's Add (minitf: strings)
     "AddV2": binary_cases(lambda a, b: a + b, seed=1),
     "AvgPool": [Case(pool(tf.nn.avg_pool), [2, 5, 5, 3]), Case(pool(tf.nn.avg_pool, 2, 1, "VALID"), [1, 4, 3, 2]),
                 Case(pool(tf.nn.avg_pool, 2, 2, "SAME"), [2, 5, 4, 1], dynamic=True)],

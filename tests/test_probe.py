@@ -4,7 +4,8 @@
 results, error texts); `probe_tf1_behaviour.tf.txt` is what real TensorFlow printed.  Each
 entry becomes a test case.  Differences that are not behaviour (module paths in type names,
 TF2's "Graph execution error" wrapper lines, the line naming the node that failed, object
-addresses) are normalised away; numbers compare with the acceptance runner's numeric tolerance.  Skipped without ../shared.
+addresses) are normalised away; numbers compare with the acceptance runner's numeric tolerance.
+Skipped without ../shared.
 """
 import importlib.util
 import os

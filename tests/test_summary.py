@@ -127,8 +127,8 @@ def test_histogram_of_nan_or_inf_fails_at_run_time(bad, word):
         summary = tf.summary.histogram("Weights", values)
     with tf.Session() as sess:
         assert parse(sess.run(summary, {values: [1.0, 2.0]}))[0].histo.num == 2
-        with pytest.raises(tf.errors.InvalidArgumentError,
-                           match=f"^{word} in summary histogram for: optimizer/Weights\n\t \\[\\[node optimizer/Weights "):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=f"^{word} in summary histogram for: "
+                                                                 "optimizer/Weights\n\t \\[\\[node optimizer/Weights "):
             sess.run(summary, {values: [1.0, bad]})
 
 

@@ -10,8 +10,8 @@ from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape, dimension_value
 from .base import (INDEX_TYPES, Const, Op, ShapeError, apply_op, constant_value, constant_value_array,
                    convert_to_tensor, create_op, register_tensor_conversion_function, shape_list)
-from .shape_ops import (broadcast_shape, check_axis, merge_shapes, reduce_to_shape, reshape, shape, shape_from_tensor,
-                        shape_of_static, sum_over)
+from .shape_ops import (check_axis, merge_shapes, reduce_to_shape, reshape, shape, shape_from_tensor, shape_of_static,
+                        sum_over)
 
 
 # ---- constants and placeholders --------------------------------------------------------------
@@ -31,7 +31,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False) ->
         elif array.size == size:
             array = array.reshape(shape)
         elif array.size > size:
-            raise TypeError(f"Too many elements provided. Needed at most {size}, but received {array.size}")
+            raise ValueError(f"Too many elements provided. Needed at most {size}, but received {array.size}")
         else:  # TF1 pads with the last element
             flat = np.concatenate([array.reshape(-1), np.repeat(array.reshape(-1)[-1:], size - array.size)])
             array = flat.reshape(shape)
@@ -56,14 +56,22 @@ class Placeholder(Op):
     def kernel(self, op, session):
         def unfed():
             shape = "" if self.shape.dims is None else " and shape " + shape_list(self.shape)
-            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' "
-                                                 f"with dtype {self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
+            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' with "
+                                                 f"dtype {self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
         return unfed
 
 
 def placeholder(dtype, shape=None, name=None) -> Tensor:
     """``tf.placeholder``: an input fed with ``feed_dict``; ``None`` dims (``[None, 3]``) take any size."""
-    kind = Placeholder(dtype=dtypes.as_dtype(dtype).base_dtype, shape=TensorShape(shape))
+    try:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    except TypeError:
+        raise TypeError(f"Expected DataType for argument 'dtype' not {dtype!r}.") from None
+    try:
+        shape = TensorShape(shape)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"Error converting shape to a TensorShape: {e}.") from None
+    kind = Placeholder(dtype=dtype, shape=shape)
     return create_op(kind, [], name or "Placeholder").outputs[0]
 
 
@@ -393,12 +401,11 @@ def range_(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
     with name_scope(name, "Range", [start, limit, delta]) as scope:
         values = [start, limit, delta]
         tensors = [t for t in values if isinstance(t, Tensor)]
-        if dtype is None:
-            if tensors:
-                dtype = tensors[0].dtype.base_dtype
-            else:
-                kinds = [constant_value_array(v).dtype for v in values]
-                dtype = dtypes.float32 if any(k.kind == "f" for k in kinds) else dtypes.int32
+        if dtype is None:   # TF1: the widest of the arguments' dtypes (int32 < int64 < float32 < float64)
+            widths = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
+            found = [v.dtype.base_dtype if isinstance(v, Tensor) else dtypes.as_dtype(constant_value_array(v).dtype)
+                     for v in values]
+            dtype = max(found, key=lambda d: widths.index(d) if d in widths else -1)
         start = convert_to_tensor(start, dtype=dtype, name="start")
         limit = convert_to_tensor(limit, dtype=dtype, name="limit")
         delta = convert_to_tensor(delta, dtype=dtype, name="delta")
@@ -478,9 +485,11 @@ class ConcatV2(Op):
             return InvalidArgumentError(None, None, f"ConcatOp : Expected concatenating dimensions in the range "
                                                     f"[{-rank}, {rank}), but got {axis}")
         for i, v in enumerate(values[1:], 1):
-            if v.ndim != rank or any(a != b for j, (a, b) in enumerate(zip(values[0].shape, v.shape)) if j != axis % rank):
+            if v.ndim != rank or any(a != b for j, (a, b) in enumerate(zip(values[0].shape, v.shape))
+                                     if j != axis % rank):
                 return InvalidArgumentError(None, None, f"ConcatOp : Dimensions of inputs should match: shape[0] = "
-                                                        f"{_dims(values[0])} vs. shape[{i}] = {_dims(v)}")
+                                                        f"{shape_list(values[0].shape)} vs. shape[{i}] = "
+                                                        f"{shape_list(v.shape)}")
         return None
 
     def gradient(self, op, grad):
@@ -538,7 +547,8 @@ class Pack(Op):
         for i, a in enumerate(arrays[1:], 1):
             if a.shape != arrays[0].shape:
                 return InvalidArgumentError(None, None, f"Shapes of all inputs must match: values[0].shape = "
-                                                        f"{_dims(arrays[0])} != values[{i}].shape = {_dims(a)}")
+                                                        f"{shape_list(arrays[0].shape)} != values[{i}].shape = "
+                                                        f"{shape_list(a.shape)}")
         return None
 
     def gradient(self, op, grad):
@@ -967,10 +977,6 @@ def slice_(input_, begin, size, name=None) -> Tensor:
                     arg_names=("input", "begin", "size"))
 
 
-def _dims(array) -> str:
-    """An array's shape as TF1's kernels print it: ``[2,3]``."""
-    return "[" + ",".join(str(n) for n in array.shape) + "]"
-
 
 # ---- selection and gathering ---------------------------------------------------------------
 class Select(Op):
@@ -1028,7 +1034,8 @@ def _select_problem(name: str, condition, x, y) -> str:
     """What TF1's Select kernel says about these shapes, or ''."""
     if condition.ndim == 1 and x.ndim > 1:
         if x.shape != y.shape:
-            return f"'then' and 'else' must have the same size.  but received: {_dims(x)} vs. {_dims(y)}"
+            return (f"'then' and 'else' must have the same size.  but received: {shape_list(x.shape)} vs. "
+                    f"{shape_list(y.shape)}")
         if condition.shape[0] != x.shape[0]:
             return (f"Number of batches of 'then' must match size of 'cond', but saw: {x.shape[0]} vs. "
                     f"{condition.shape[0]}")
@@ -1036,7 +1043,7 @@ def _select_problem(name: str, condition, x, y) -> str:
     for i, other in ((1, x), (2, y)):
         if other.shape != condition.shape:
             return (f"Inputs to operation {name} of type Select must have the same size and shape.  Input 0: "
-                    f"{_dims(condition)} != input {i}: {_dims(other)}")
+                    f"{shape_list(condition.shape)} != input {i}: {shape_list(other.shape)}")
     return ""
 
 

@@ -182,8 +182,10 @@ class ShapeError(ValueError):
         self.computed, self.partial = computed, partial
 
 
-def shape_list(shape: TensorShape) -> str:
-    """A shape as TF1's error messages write it: ``[?,3]``, or ``?`` for an unknown rank."""
+def shape_list(shape) -> str:
+    """A shape as TF1's error messages write it: ``[?,3]``, or ``?`` for an unknown rank (a static
+    TensorShape, or an array's shape)."""
+    shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
     if shape.dims is None:
         return "?"
     return "[" + ",".join("?" if d.value is None else str(d.value) for d in shape.dims) + "]"

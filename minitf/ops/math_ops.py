@@ -16,7 +16,7 @@ from ..tensor_shape import TensorShape
 from .array_ops import identity, range_, where, zeros_like, ones_like
 from ..errors import InvalidArgumentError, UnimplementedError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
-                   apply_op, constant_value, convert_to_tensor, create_op)
+                   apply_op, constant_value, convert_to_tensor, create_op, shape_list)
 from .shape_ops import Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, size
 
 
@@ -48,16 +48,14 @@ class _Binary(Op):
 
     def kernel_error(self, error, x, y):
         if not _broadcastable(x.shape, y.shape):
-            return InvalidArgumentError(None, None, f"Incompatible shapes: {_dims(x)} vs. {_dims(y)}")
+            return InvalidArgumentError(None, None, f"Incompatible shapes: {shape_list(x.shape)} vs. "
+                                                    f"{shape_list(y.shape)}")
         return None
 
 
 def _broadcastable(a: tuple, b: tuple) -> bool:
     return all(m == n or 1 in (m, n) for m, n in zip(a[::-1], b[::-1]))
 
-
-def _dims(array) -> str:
-    return "[" + ",".join(str(n) for n in array.shape) + "]"
 
 
 class _Compare(_Binary):
@@ -111,6 +109,7 @@ def _squared_difference_gradient(x, y, z, grad):
 
 AddV2 = _binary_op("AddV2", xp.add, lambda x, y, z, g: (g, g),
                    allowed=tuple(t for t in ARITHMETIC_TYPES if t != "uint16"))
+Add = _binary_op("Add", xp.add, lambda x, y, z, g: (g, g), allowed=AddV2.allowed_dtypes[0][1] + ("string",))
 Sub = _binary_op("Sub", xp.subtract, lambda x, y, z, g: (g, negative(g)))
 Mul = _binary_op("Mul", xp.multiply, lambda x, y, z, g: (multiply(g, y), multiply(x, g)))
 RealDiv = _binary_op("RealDiv", xp.true_divide,
@@ -122,7 +121,14 @@ FloorDiv = _binary_op("FloorDiv", _integer_division(xp.floor_divide))
 FloorMod = _binary_op("FloorMod", _integer_division(xp.mod),
                       lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))),
                       allowed=("int32", "int64", "bfloat16", "float16", "float32", "float64"))
-Pow = _binary_op("Pow", xp.power, _pow_gradient,
+class _Power(_Binary):
+    def kernel_error(self, error, x, y):
+        if x.dtype.kind in "iu" and (y < 0).any():
+            return InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
+        return super().kernel_error(error, x, y)
+
+
+Pow = _binary_op("Pow", xp.power, _pow_gradient, base=_Power,
                  allowed=("bfloat16", "float32", "float16", "float64", "int32", "int64", "complex64", "complex128"))
 Maximum = _binary_op("Maximum", xp.maximum, lambda x, y, z, g: _pick(greater_equal(x, y), g),
                      allowed=("bfloat16", "float16", "float32", "float64", "int32", "int64"))
@@ -202,7 +208,8 @@ class MatMul(Op):
 
     def kernel_error(self, error, a, b):
         if a.ndim == b.ndim == 2:
-            return InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {_dims(a)}, In[1]: {_dims(b)}")
+            return InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {shape_list(a.shape)}, "
+                                                    f"In[1]: {shape_list(b.shape)}")
         return None
 
     def gradient(self, op, grad):
@@ -402,7 +409,7 @@ class ArgMax(Op):
             return InvalidArgumentError(None, None, f"Expected dimension in the range [{-x.ndim}, {x.ndim}), but got "
                                                     f"{axis}")
         if x.shape[axis] == 0:
-            return InvalidArgumentError(None, None, f"Reduction axis {axis} is empty in shape {_dims(x)}")
+            return InvalidArgumentError(None, None, f"Reduction axis {axis} is empty in shape {shape_list(x.shape)}")
         return None
 
     find = staticmethod(xp.argmax)
@@ -530,7 +537,17 @@ def _binary(kind_cls, default_name):
     return fn
 
 
-add = _binary(AddV2, "Add")
+def _add_kind(x, y) -> Op:
+    """TF1 adds strings with the ``Add`` op (``AddV2`` takes numbers only)."""
+    strings = any(isinstance(t, Tensor) and t.dtype.base_dtype == dtypes.string for t in (x, y))
+    return Add() if strings else AddV2()
+
+
+def add(x, y, name=None) -> Tensor:
+    """``tf.add``: element-wise, with numpy broadcasting (op type AddV2; Add for strings)."""
+    return apply_op(_add_kind(x, y), (x, y), name or "Add")
+
+
 subtract = _binary(Sub, "Sub")
 multiply = _binary(Mul, "Mul")
 maximum = _binary(Maximum, "Maximum")
@@ -623,23 +640,27 @@ logical_not = _unary(LogicalNot, "LogicalNot")
 
 
 # ---- Python operators on tensors (TF1's base names: a+b is `add`, tf.add is `Add`) ----------
-def _operator(kind_cls, base_name):
+def _operator(make_kind, base_name):
+    """``x op y`` and ``y op x`` for a Tensor ``x``; ``make_kind(x, y)`` gives the op's kind."""
     def forward(x, y):
-        return apply_op(kind_cls(), (x, y), base_name)
+        return apply_op(make_kind(x, y), (x, y), base_name)
 
     def reflected(y, x):
-        return apply_op(kind_cls(), (x, y), base_name)
+        return apply_op(make_kind(x, y), (x, y), base_name)
 
     return forward, reflected
 
 
 def _install_operators() -> None:
+    def kind(cls):
+        return lambda x, y: cls()
+
     pairs = {
-        "add": (AddV2, "add"), "sub": (Sub, "sub"), "mul": (Mul, "mul"), "pow": (Pow, "pow"),
-        "mod": (FloorMod, "mod"), "and": (LogicalAnd, "and"), "or": (LogicalOr, "or"),
+        "add": (_add_kind, "add"), "sub": (kind(Sub), "sub"), "mul": (kind(Mul), "mul"), "pow": (kind(Pow), "pow"),
+        "mod": (kind(FloorMod), "mod"), "and": (kind(LogicalAnd), "and"), "or": (kind(LogicalOr), "or"),
     }
-    for dunder, (kind_cls, base) in pairs.items():
-        forward, reflected = _operator(kind_cls, base)
+    for dunder, (make_kind, base) in pairs.items():
+        forward, reflected = _operator(make_kind, base)
         setattr(Tensor, f"__{dunder}__", forward)
         setattr(Tensor, f"__r{dunder}__", reflected)
     Tensor.__truediv__ = lambda x, y: truediv(x, y, "truediv")

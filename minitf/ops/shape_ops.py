@@ -186,7 +186,7 @@ class Reshape(Op):
             return x.dtype.base_dtype, shape_from_tensor(new_shape)
         dims = [int(d) for d in np.reshape(value, -1)]
         if any(d < -1 for d in dims):   # TF1 says it without the node
-            raise ValueError(f"Invalid value in tensor used for shape: {min(dims)}")
+            raise ValueError(f"Invalid value in tensor used for shape: {next(d for d in dims if d < -1)}")
         if dims.count(-1) > 1:   # TF1 finds out when it runs
             return x.dtype.base_dtype, TensorShape([None if d == -1 else d for d in dims])
         known = int(np.prod([d for d in dims if d != -1]))
@@ -248,8 +248,8 @@ class BroadcastTo(Op):
         return x if x.shape == target else xp.broadcast_to(x, target)
 
     def kernel_error(self, error, x, target):
-        return InvalidArgumentError(None, None, f"Incompatible shapes: {shape_list(TensorShape(x.shape))} vs. "
-                                                f"{shape_list(TensorShape(to_numpy(target).tolist()))}")
+        return InvalidArgumentError(None, None, f"Incompatible shapes: {shape_list(x.shape)} vs. "
+                                                f"{shape_list(to_numpy(target).tolist())}")
 
     def gradient(self, op, grad):
         return [reduce_to_shape(grad, op.inputs[0]), None]
