@@ -72,16 +72,13 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
     assert first_cell.main(["--check"], tmp_path) == 0
 
 
-def _run_setup_cell(env: dict[str, str], cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
-    """Run the setup cell's code in a fresh interpreter, as a kernel runs it."""
-    return subprocess.run([python, "-c", first_cell.SETUP], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
-
-
 def test_the_setup_cell_only_reports_when_the_course_engine_is_there(tmp_path):
+    """With this checkout's minitf importable, the cell prints one line and installs nothing.
+    (Installing and replacing: tests/test_packaging_wheel.py, in fresh environments.)"""
     import minitf
 
     env = dict(os.environ, PYTHONPATH=str(REPO), PIP_NO_INDEX="1")  # no index: it must not install anything
-    done = _run_setup_cell(env, tmp_path)
+    done = subprocess.run([sys.executable, "-c", first_cell.SETUP], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"minitf {minitf.MINITF_VERSION} (minitf-course) is ready.\n"
