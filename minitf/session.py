@@ -9,7 +9,10 @@
 3. the plan runs: every op computes its outputs exactly once (one value per run);
 4. the results are rebuilt into the caller's structure, as numpy values.
 
-Variables keep their values in the session between runs; everything else is recomputed.
+Variables keep their values in the session between runs; everything else is recomputed, with
+two exceptions that change no value: what depends on shapes alone (the ``tf.shape`` arithmetic
+of gradients) is computed once per fed shape, as Grappler folds it; and two ops of one run that
+need the same intermediate result (``Op.shared_work``) compute it once.
 
 An op whose kernel returns ``SKIPPED`` did not run, and neither does any op that depends on it
 (``Op.may_skip``: that is how ``tf.cond`` skips the branch not taken).  A kernel that fails
@@ -33,6 +36,7 @@ Untraced runs pay nothing for tracing.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
@@ -40,7 +44,7 @@ import numpy as np
 from . import dtypes, errors
 from .backend import from_numpy, to_numpy
 from .graph import Operation, Tensor, default_session, get_default_graph
-from .ops.base import SKIPPED, shape_list
+from .ops.base import SKIPPED, Op, shape_list
 
 
 class _Fetches:
@@ -167,7 +171,11 @@ class _Plan:
         self.steps = []
         self.readers: dict = {}   # variable op -> the first op that reads its value (TF1 names that one)
         status: dict = {}   # op that may be skipped -> the slot that holds SKIPPED when it was
-        for op in _needed_ops(elements, set(feed_tensors)):
+        ops = _needed_ops(elements, set(feed_tensors))
+        work = Counter(key for op in ops if (key := op.kind.shared_work(op)) is not None)
+        self.shared_slot = None   # the slot of the dict in which kernels share work during a run
+        from_shapes: set = set()  # ops whose values depend on shapes only: computed once per shape
+        for op in ops:
             for i, t in enumerate(op.inputs):
                 if t.dtype.is_ref_dtype and i not in op.kind.ref_inputs:
                     self.readers.setdefault(t.op, op)
@@ -175,7 +183,11 @@ class _Plan:
                 slots.setdefault(t, len(slots))
             ins = tuple(slots[t] for i, t in enumerate(op.inputs) if i not in op.kind.ref_inputs)
             outs = tuple(slots[t] for t in op.outputs)
-            kernel = op.kind.kernel(op, session)
+            kernel = _once_per_shape(op, op.kind.kernel(op, session), from_shapes)
+            if work[op.kind.shared_work(op)] > 1:
+                if self.shared_slot is None:
+                    self.shared_slot = slots.setdefault("shared work", len(slots))
+                ins += (self.shared_slot,)
             waits = tuple(dict.fromkeys(status[d] for d in _dependencies(op) if d in status))
             if op.kind.may_skip or waits:
                 outs = outs or (slots.setdefault(op, len(slots)),)
@@ -186,7 +198,8 @@ class _Plan:
             self.steps.append((kernel, ins, outs[0] if len(outs) == 1 else outs, op))
         self.num_slots = len(slots)
         self.fetch_slots = [slots[e] if isinstance(e, Tensor) else None for e in elements]
-        self.copy_fetch = [isinstance(e, Tensor) and _may_alias_storage(e) for e in elements]
+        self.frees = _last_uses(self.steps, kept={*self.fetch_slots, self.shared_slot})
+        self.copy_fetch = [isinstance(e, Tensor) and _may_alias_storage(e, from_shapes) for e in elements]
         self.elements = elements
         self.may_skip_fetch = any(isinstance(e, Tensor) and e.op in status for e in elements)
 
@@ -195,21 +208,27 @@ class _Plan:
         values = [None] * self.num_slots
         for slot, feed, value in zip(self.feed_slots, self.feeds, feed_values):
             values[slot] = feed(value)
+        if self.shared_slot is not None:
+            values[self.shared_slot] = {}
         getter = values.__getitem__
         op = ins = None
         try:
             with np.errstate(all="ignore"):   # like TF1: log(0.) is -inf and 0/0 is nan, without numpy's warnings
                 if node_stats is None:
-                    for kernel, ins, out, op in self.steps:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
                         result = kernel(*map(getter, ins))
                         if type(out) is int:
                             values[out] = result
                         else:  # an op with several outputs (Split, SoftmaxCrossEntropyWithLogits)
                             for slot, r in zip(out, result):
                                 values[slot] = r
+                        for slot in dead:
+                            values[slot] = None
                 else:
-                    for kernel, ins, out, op in self.steps:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
                         _traced_step(kernel, ins, out, op, values, node_stats)
+                        for slot in dead:
+                            values[slot] = None
         except errors.OpError as e:
             if e.op is None:   # a kernel's own error: name the op it failed in (a variable's first reader)
                 reader = self.readers.get(op)
@@ -227,6 +246,75 @@ class _Plan:
             _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
         return [None if slot is None else _fetched(values[slot], copy)
                 for slot, copy in zip(self.fetch_slots, self.copy_fetch)]
+
+
+def _last_uses(steps: list, kept: set) -> list:
+    """For each step, the slots no later step reads (and no fetch needs): the run lets go of their
+    values right after it, as TF1's executor frees a tensor when its last reader is done.  The
+    arrays of a step die while the next ones are made, so numpy's allocations reuse warm memory
+    and the peak memory of a run is what its widest moment needs, not the sum of all it computed."""
+    last: dict = {}
+    for i, (_, ins, out, _) in enumerate(steps):
+        for slot in (out,) if type(out) is int else out:
+            last[slot] = i   # an output nothing reads dies with its step
+        for slot in ins:
+            last[slot] = i
+    frees: list = [() for _ in steps]
+    for slot, i in last.items():
+        if slot not in kept:
+            frees[i] += (slot,)
+    return frees
+
+
+def _once_per_shape(op: Operation, kernel, from_shapes: set):
+    """``kernel``, computed once per fed shape when ``op``'s value depends on shapes alone.
+
+    TF1's gradient code reads shapes at run time wherever a dimension is ``?`` (``Shape``,
+    ``BroadcastGradientArgs``, ``Fill``...).  As Grappler folds such subgraphs once the shapes
+    are known, a plan keeps their results: ``Shape``, ``Size`` and ``Rank`` return the same array
+    while their input's shape stays the same, and an op computed from such arrays and constants
+    alone returns its previous result while its inputs are the same arrays.  Ops with state or
+    effects (their kernel is not their ``forward``, or they say ``stateful``) always run.
+    """
+    kind = op.kind
+    if kind.reads_shape_only:
+        from_shapes.add(op)
+        return _same_while_shapes_are(kernel)
+    sources = [t.op for t in op.inputs]
+    if (any(s in from_shapes for s in sources) and all(s in from_shapes or s.type == "Const" for s in sources)
+            and type(kind).kernel is Op.kernel and not (kind.stateful or kind.may_skip or op.control_inputs)):
+        from_shapes.add(op)
+        return _same_while_inputs_are(kernel)
+    return kernel
+
+
+def _same_while_shapes_are(kernel):
+    last = (None, None)   # (input shapes, value): one tuple, so that threads never see half of it
+
+    def run(*arrays):
+        nonlocal last
+        shapes = tuple(a.shape for a in arrays)
+        seen, value = last
+        if shapes != seen:
+            value = kernel(*arrays)
+            last = (shapes, value)
+        return value
+
+    return run
+
+
+def _same_while_inputs_are(kernel):
+    last = ((), None)     # (input arrays, value)
+
+    def run(*arrays):
+        nonlocal last
+        seen, value = last
+        if len(seen) != len(arrays) or any(a is not b for a, b in zip(arrays, seen)):
+            value = kernel(*arrays)
+            last = (arrays, value)
+        return value
+
+    return run
 
 
 def _dependencies(op: Operation):
@@ -311,12 +399,13 @@ def ops_to_run(fetches, feed_dict=None, graph=None) -> list:
     return _needed_ops(elements, {_feed_tensor(graph, key) for key in (feed_dict or {})})
 
 
-def _may_alias_storage(tensor: Tensor) -> bool:
-    """True if the fetched array could be a constant's or variable's own buffer (then it is copied)."""
+def _may_alias_storage(tensor: Tensor, kept: set) -> bool:
+    """True if the fetched array could be a constant's or variable's own buffer, or a value the plan
+    keeps for later runs (``kept``): then it is copied."""
     op = tensor.op
     while op.kind.view_of_input and op.inputs:
         op = op.inputs[0].op
-    return op.kind.returns_stored
+    return op.kind.returns_stored or op in kept
 
 
 def _fetched(value, copy: bool):

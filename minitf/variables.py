@@ -275,7 +275,9 @@ class _VariableStore:
 
     @property
     def scope(self) -> VariableScope:
-        return getattr(self.thread, "scope", None) or VariableScope(False)
+        if not hasattr(self.thread, "scope"):
+            self.thread.scope = VariableScope(False)   # the root scope (reuse_variables() sticks)
+        return self.thread.scope
 
     @scope.setter
     def scope(self, scope: VariableScope) -> None:

@@ -165,3 +165,26 @@ def test_variables_wait_for_no_control_dependency_as_in_tf1():
         y = w * 2.0
     assert [op.control_inputs for op in (w.op, w.initializer, w.initial_value.op)] == [[], [], []]
     assert y.op.control_inputs == [x.op]
+
+
+def test_second_derivatives_and_nested_conds():
+    x = tf.placeholder(tf.float32, [])
+    y = tf.cond(x > 0, lambda: x * x * x, lambda: -x)
+    g = tf.gradients(y, x)[0]
+    gg = tf.gradients(g, x)[0]
+    p = tf.placeholder(tf.bool, [])
+    v = tf.Variable(1.0)
+    z = tf.cond(p, lambda: tf.cond(x > 1, lambda: v * x, lambda: v + x), lambda: v * 0.0)
+    dv, dx = tf.gradients(z, [v, x])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([y, g, gg], {x: 2.0}) == [8.0, 12.0, 12.0]
+        assert sess.run([y, g, gg], {x: -2.0}) == [2.0, -1.0, 0.0]
+        assert [sess.run([dv, dx], {p: True, x: a}) for a in (3.0, 0.5)] == [[3.0, 1.0], [1.0, 1.0]]
+        assert sess.run([dv, dx], {p: False, x: 3.0}) == [0.0, 0.0]
+
+
+def test_a_cond_inside_a_loop_body():
+    r = tf.while_loop(lambda i: i < 10, lambda i: tf.cond(i < 5, lambda: i + 1, lambda: i + 2), [tf.constant(0)])
+    with tf.Session() as sess:
+        assert sess.run(r) == 11

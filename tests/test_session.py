@@ -264,3 +264,64 @@ def test_py_func_errors_become_tf_errors_as_in_tf1():
             with pytest.raises(tf_error, match=f"^{python_error.__name__}: .*boom") as info:
                 sess.run(y)
             assert info.value.op is y.op
+
+
+# ---- work a plan does once: shape-only subgraphs, im2col shared in a run ----------------------------
+def _counting_op(calls: list):
+    """A pure op (its kernel is its forward) that counts how often it computes."""
+    from minitf.ops.base import Op, apply_op
+
+    class CountingIdentity(Op):
+        type = "CountingIdentityForTest"
+        gradient = None
+
+        def forward(self, x):
+            calls.append(1)
+            return x + 0
+
+    return lambda x: apply_op(CountingIdentity(), (x,), "CountingIdentity", arg_names=("input",))
+
+
+def test_ops_computed_from_shapes_alone_run_once_per_fed_shape():
+    calls = []
+    counting = _counting_op(calls)
+    x = tf.placeholder(tf.float32, [None, 3])
+    n = counting(tf.shape(x)[0])            # depends on the batch size only
+    total = tf.reduce_sum(x) + tf.cast(n, tf.float32)
+    with tf.Session() as sess:
+        results = [sess.run(total, {x: np.ones((rows, 3), np.float32)}) for rows in (2, 2, 2, 5, 5, 2)]
+    assert results == [8.0, 8.0, 8.0, 20.0, 20.0, 8.0]
+    assert len(calls) == 3                  # batch sizes 2, 5, 2: computed when the shape changed
+
+
+def test_ops_with_state_or_effects_run_every_time_even_on_shapes():
+    seen = []
+    x = tf.placeholder(tf.float32, [None])
+    shape_seen = tf.py_func(lambda s: seen.append(int(s[0])) or s, [tf.shape(x)], tf.int32)
+    noise = tf.random_uniform(tf.shape(x), seed=1)
+    with tf.Session() as sess:
+        draws = [sess.run([shape_seen, noise], {x: np.zeros(4, np.float32)})[1] for _ in range(3)]
+    assert seen == [4, 4, 4]
+    assert not np.array_equal(draws[0], draws[1])
+
+
+def test_gradients_of_a_question_mark_batch_stay_right_when_the_batch_size_changes():
+    x = tf.placeholder(tf.float32, [None, 2])
+    b = tf.Variable([1.0, 2.0])
+    loss = tf.reduce_mean(tf.square(x + b))
+    grad = tf.gradients(loss, b)[0]
+    with tf.Session() as sess:
+        sess.run(b.initializer)
+        for rows in (1, 3, 1, 4):
+            data = np.arange(rows * 2, dtype=np.float32).reshape(rows, 2)
+            expected = (2 * (data + [1.0, 2.0])).sum(axis=0) / (rows * 2)
+            np.testing.assert_allclose(sess.run(grad, {x: data}), expected, rtol=1e-6)
+
+
+def test_fetched_shapes_are_the_callers_to_change():
+    x = tf.placeholder(tf.float32, [None, 3])
+    s = tf.shape(x)
+    with tf.Session() as sess:
+        first = sess.run(s, {x: np.zeros((2, 3), np.float32)})
+        first[0] = 99
+        assert sess.run(s, {x: np.zeros((2, 3), np.float32)}).tolist() == [2, 3]

@@ -75,29 +75,6 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     return create_op(kind, [], name or "Placeholder").outputs[0]
 
 
-class PlaceholderWithDefault(Op):
-    type = "PlaceholderWithDefault"
-    view_of_input = True
-
-    def __init__(self, shape):
-        self.shape = shape
-
-    def infer(self, default):
-        return default.dtype.base_dtype, self.shape
-
-    def forward(self, default):
-        return default
-
-    def gradient(self, op, grad):
-        return [grad]
-
-
-def placeholder_with_default(input, shape, name=None) -> Tensor:
-    """A placeholder that returns ``input`` when it is not fed."""
-    return apply_op(PlaceholderWithDefault(shape=TensorShape(shape)), (input,),
-                    name or "PlaceholderWithDefault", arg_names=("input",))
-
-
 # ---- identity and friends ------------------------------------------------------------------
 class Identity(Op):
     type = "Identity"
@@ -114,6 +91,24 @@ class Identity(Op):
 def identity(input, name=None) -> Tensor:
     """``tf.identity``: the same value under a new name."""
     return apply_op(Identity(), (input,), name or "Identity", arg_names=("input",))
+
+
+class PlaceholderWithDefault(Identity):
+    """Its input, unless a value is fed; the static shape is the one given (may be less known)."""
+
+    type = "PlaceholderWithDefault"
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def infer(self, default):
+        return default.dtype.base_dtype, self.shape
+
+
+def placeholder_with_default(input, shape, name=None) -> Tensor:
+    """A placeholder that returns ``input`` when it is not fed."""
+    return apply_op(PlaceholderWithDefault(shape=TensorShape(shape)), (input,),
+                    name or "PlaceholderWithDefault", arg_names=("input",))
 
 
 class StopGradient(Identity):

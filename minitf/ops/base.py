@@ -56,6 +56,9 @@ class Op:
     #                            or one name for an input of a fixed type): checked before ``infer``
     folds = False            # small shape arithmetic (Pack, Cast, StridedSlice...): when every input's
     #                          value is known while the graph is built, so is the output's (``static_value``)
+    reads_shape_only = False  # the output depends on the inputs' shapes, not their values (Shape, Size, Rank)
+    stateful = False         # the output is not a function of the inputs alone, or running has effects
+    #                          beyond it (a Python callback): a Session never reuses an earlier result
 
     def __init__(self, **attrs):
         self.__dict__.update(attrs)
@@ -75,6 +78,15 @@ class Op:
     def kernel(self, op: Operation, session):
         """The function a Session calls with the input arrays; stateful ops bind the session here."""
         return self.forward
+
+    def shared_work(self, op: Operation):
+        """A key naming an intermediate result of this op's kernel that another op of the same run
+        also needs (Conv2D's im2col matrix, which its filter gradient multiplies again), or None.
+
+        When two ops of one plan name the same key, the Session passes both kernels one more
+        argument: a dict that lives for one run, where the first leaves the result for the second.
+        """
+        return None
 
     def node_attrs(self, inputs) -> dict:
         """The attrs TF1 shows in the NodeDef: ``T`` (the input dtype) and this op's own attrs."""
@@ -234,6 +246,8 @@ def _partial_shape(value) -> str:
 def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
     """Add an Operation of ``kind`` with these input Tensors; ``name`` ending in '/' is used as is."""
     graph = graph or get_default_graph()
+    if graph.executes_eagerly:   # eager execution (minitf.v2): the op runs now
+        return graph.run_op(kind, inputs)
     name = name[:-1] if name.endswith("/") else graph.unique_name(name)
     _check_dtypes(kind, inputs)
     try:
@@ -253,10 +267,13 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
     tensors of different dtypes are refused with TF1's TypeError.  Returns the output
     Tensor (a list for multi-output ops, the Operation for ops without outputs).
     """
-    graph = graph_of(args)
-    with graph.as_default(), graph.name_scope(name or kind.type) as scope:
-        inputs = _convert_args(kind, args, arg_names, same_dtype)
-        op = create_op(kind, inputs, scope, graph)
+    if get_default_graph().executes_eagerly:   # eager execution (minitf.v2): no names, the op runs now
+        op = create_op(kind, _convert_args(kind, args, arg_names, same_dtype), "")
+    else:
+        graph = graph_of(args)
+        with graph.as_default(), graph.name_scope(name or kind.type) as scope:
+            inputs = _convert_args(kind, args, arg_names, same_dtype)
+            op = create_op(kind, inputs, scope, graph)
     outputs = op.outputs
     if kind.num_outputs == 1:
         return outputs[0]
@@ -266,10 +283,10 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
 def _convert_args(kind, args, arg_names, same_dtype):
     if not same_dtype:
         return [convert_to_tensor(a, name=n) for a, n in zip(args, arg_names)]
-    target = next((a.dtype.base_dtype for a in map(_as_tensor_or_none, args) if a is not None), None)
+    tensors = [_as_tensor_or_none(a) for a in args]
+    target = next((t.dtype.base_dtype for t in tensors if t is not None), None)
     inputs = []
-    for value, arg_name in zip(args, arg_names):
-        tensor = _as_tensor_or_none(value)
+    for value, tensor, arg_name in zip(args, tensors, arg_names):
         if tensor is None:
             tensor = convert_to_tensor(value, dtype=target, name=arg_name, op_type=kind.type)
         if target is None:
@@ -283,10 +300,18 @@ def _convert_args(kind, args, arg_names, same_dtype):
 
 def _as_tensor_or_none(value):
     if isinstance(value, Tensor):
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return value.value()
     return None
+
+
+def _in_graph(tensor: Tensor) -> Tensor:
+    """``tensor`` as an input of an op of the default graph: an eager tensor (minitf.v2) used while a
+    graph is built -- a tf.function traced -- becomes a Const of that graph, holding its value."""
+    if tensor.graph.executes_eagerly and not get_default_graph().executes_eagerly:
+        return create_op(Const(value=np.asarray(tensor)), [], "Const").outputs[0]
+    return tensor
 
 
 # ---- Const and convert_to_tensor ------------------------------------------------------------
@@ -365,7 +390,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, op_typ
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
             raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor "
                              f"with dtype {value.dtype.name}: {value!r}")
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return convert_to_tensor(value.value(), dtype, name)
     for base_type, conversion_func in _CONVERSIONS:

@@ -119,8 +119,8 @@ class Merge(Op):
         return if_true if pred else if_false
 
     def gradient(self, op, grad):
-        """``cond(pred, d if_true / d captured, d if_false / d captured)``, each branch's gradient
-        built inside that branch (so it runs only with it)."""
+        """``cond(pred, d if_true / d captured, d if_false / d captured)``: each branch's gradient is
+        built inside that branch, so it runs only with it and may read the branch's values."""
         pred, if_true, if_false, *captured = op.inputs
         connected = set()
 
@@ -131,7 +131,12 @@ class Merge(Op):
                 return [zeros_like(c) if g is None else g for g, c in zip(grads, captured)]
             return build
 
-        merged = cond(pred, gradient_of(if_true), gradient_of(if_false))
+        with name_scope(None, "cond", [pred]):
+            grads_true = _branch(pred, True, gradient_of(if_true))
+            grads_false = _branch(pred, False, gradient_of(if_false))
+            # what the branches' gradients read from outside: the cond's own inputs and ``grad``
+            # (the forward branch's values they read are inside the same branch)
+            merged = _merge_nest(pred, grads_true, grads_false, captured + [grad])
         return [None, None, None] + [g if i in connected else None for i, g in enumerate(merged)]
 
 
@@ -384,6 +389,7 @@ class PyFunc(Op):
 
     type = "PyFunc"
     gradient = None
+    stateful = True   # the function may read or change anything
 
     def __init__(self, func, Tout, shapes):
         self._func, self.Tout, self._shapes = func, Tout, shapes

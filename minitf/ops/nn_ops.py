@@ -452,6 +452,9 @@ class BiasAddGrad(Op):
 
     def forward(self, grad):
         axis = _channel_axis(self.data_format) % grad.ndim
+        if axis == grad.ndim - 1 and grad.dtype.kind == "f":   # channels last: sum the rows of a matrix
+            rows = grad.reshape(-1, grad.shape[-1])
+            return xp.ones(rows.shape[0], dtype=grad.dtype) @ rows   # (BLAS sums rows ~5x faster than xp.sum)
         return xp.sum(grad, axis=tuple(a for a in range(grad.ndim) if a != axis))
 
     def gradient(self, op, grad):

@@ -108,6 +108,7 @@ def _dimension_from(scalar: Tensor):
 class Shape(Op):
     type = "Shape"
     gradient = None
+    reads_shape_only = True
 
     def __init__(self, out_type=dtypes.int32):
         self.out_type = out_type
