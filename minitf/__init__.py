@@ -14,7 +14,9 @@ Where to read next (each module says which course notebook explains it):
 ``graph.py`` (Graph, Operation, Tensor), ``ops/`` (one class per op: shape, compute,
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
-from . import app, compat, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, tf1_api, train
+from . import (
+    app, compat, contrib, dtypes, errors, graph, initializers, layers, logging, losses, nn, summary, tf1_api, train,
+)
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
@@ -71,11 +73,26 @@ __version__ = VERSION = "1.15.0"
 MINITF_VERSION = "0.1.0"
 
 
-def disable_v2_behavior() -> None:
-    """Nothing to do: minitf always behaves like TensorFlow 1 (graphs and sessions)."""
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
+    """TF 1.15's switch, at program start, to TensorFlow 2's eager execution: ops run when they are
+    called (``minitf.v2``, notebook 08; importing it turns eager execution on too)."""
+    from .v2 import eager   # not imported before it is asked for: minitf.v2 is built on this package
+
+    eager.enable_eager_execution()
 
 
-disable_eager_execution = disable_v2_behavior
+def disable_eager_execution() -> None:
+    """Back to TensorFlow 1: ops go into the default graph and run in a Session (minitf's default)."""
+    graph.set_eager_execution(None)
+
+
+def executing_eagerly() -> bool:
+    """Whether ops run when called (eager execution on, outside any ``as_default()`` graph)."""
+    return get_default_graph().executes_eagerly
+
+
+enable_v2_behavior = enable_eager_execution
+disable_v2_behavior = disable_eager_execution
 
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
 random = tf1_api.module("tf.random")

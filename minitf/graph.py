@@ -180,6 +180,9 @@ class Graph:
     ``with g.as_default():`` makes ``g`` the graph new ops go to.  Names are unique per graph.
     """
 
+    executes_eagerly = False   # minitf.v2's eager context says True: adding an op to it runs the op
+    building_function = False  # a tf.function's graph (minitf.v2) says True: == compares its tensors' values
+
     def __init__(self):
         self._ops: list[Operation] = []
         self._ops_by_name: dict[str, Operation] = {}
@@ -424,12 +427,24 @@ class _ThreadDefaults(threading.local):
 
 
 _thread = _ThreadDefaults()
+_eager_context = None   # while eager execution is on: the function giving this thread's eager context
+
+
+def set_eager_execution(context_of_thread) -> None:
+    """Turn eager execution on -- outside every ``as_default()`` graph, ``context_of_thread()`` (each
+    thread's eager context, minitf.v2) is then the default graph, and ops run as they are added --
+    or off, with None."""
+    global _eager_context
+    _eager_context = context_of_thread
 
 
 def get_default_graph() -> Graph:
-    """The graph new ops are added to: the innermost ``as_default()`` graph, else this thread's global one."""
+    """The graph new ops are added to: the innermost ``as_default()`` graph, else this thread's global
+    one (with eager execution on, its eager context)."""
     graphs = _thread.graphs
-    return graphs[-1] if graphs else _thread.global_graph
+    if graphs:
+        return graphs[-1]
+    return _thread.global_graph if _eager_context is None else _eager_context()
 
 
 def reset_default_graph() -> None:
@@ -446,7 +461,7 @@ def graph_of(values) -> Graph:
     first = None
     for v in values:
         element = v._as_graph_element() if hasattr(v, "_as_graph_element") else v
-        if isinstance(element, (Tensor, Operation)):
+        if isinstance(element, (Tensor, Operation)) and not element.graph.executes_eagerly:  # not a value
             if graph is None:
                 graph, first = element.graph, element
             elif element.graph is not graph:

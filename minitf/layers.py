@@ -94,10 +94,12 @@ class Dense(Layer):
     def build(self, input_shape):
         if input_shape.ndims is None or input_shape[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
-        self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units], self.kernel_initializer,
-                                      self.kernel_regularizer, self.kernel_constraint)
-        self.bias = self.add_weight("bias", [self.units], self.bias_initializer, self.bias_regularizer,
-                                    self.bias_constraint) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units],
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", [self.units], initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, inputs):
         inputs = cast(inputs, self.kernel.dtype.base_dtype)
@@ -165,10 +167,11 @@ class Conv2D(Layer):
                              f"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, "
                              f"found ndim={input_shape.ndims}. Full shape received: {input_shape}")
         shape = list(self.kernel_size) + [input_shape[-1].value, self.filters]
-        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer,
-                                      self.kernel_constraint)
-        self.bias = self.add_weight("bias", [self.filters], self.bias_initializer, self.bias_regularizer,
-                                    self.bias_constraint) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, inputs):
         outputs = conv_ops.conv2d(inputs, self.kernel, strides=[1, *self.strides, 1], padding=self.padding,
@@ -299,10 +302,13 @@ class BatchNormalization(Layer):
             raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
         channels = [input_shape[self.axis].value]
         beta_init, gamma_init, mean_init, variance_init = self.initializers
-        self.beta = self.add_weight("beta", channels, beta_init, self.regularizers[0]) if self.center else None
-        self.gamma = self.add_weight("gamma", channels, gamma_init, self.regularizers[1]) if self.scale else None
-        self.moving_mean = self.add_weight("moving_mean", channels, mean_init, trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", channels, variance_init, trainable=False)
+        self.beta = self.add_weight("beta", channels, initializer=beta_init,
+                                    regularizer=self.regularizers[0]) if self.center else None
+        self.gamma = self.add_weight("gamma", channels, initializer=gamma_init,
+                                     regularizer=self.regularizers[1]) if self.scale else None
+        self.moving_mean = self.add_weight("moving_mean", channels, initializer=mean_init, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", channels, initializer=variance_init,
+                                               trainable=False)
 
     def call(self, inputs, training=False):
         rank = inputs.shape.ndims

@@ -158,6 +158,8 @@ def _describe_node(kind: Op, name: str, inputs) -> str:
 def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
     """Add an Operation of ``kind`` with these input Tensors; ``name`` ending in '/' is used as is."""
     graph = graph or get_default_graph()
+    if graph.executes_eagerly:   # eager execution (minitf.v2): the op runs now
+        return graph.run_op(kind, inputs)
     name = name[:-1] if name.endswith("/") else graph.unique_name(name)
     try:
         out_types = kind.infer(*inputs)
@@ -176,10 +178,13 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
     tensors of different dtypes are refused with TF1's TypeError.  Returns the output
     Tensor (a list for multi-output ops, the Operation for ops without outputs).
     """
-    graph = graph_of(args)
-    with graph.as_default(), graph.name_scope(name or kind.type) as scope:
-        inputs = _convert_args(kind, args, arg_names, same_dtype)
-        op = create_op(kind, inputs, scope, graph)
+    if get_default_graph().executes_eagerly:   # eager execution (minitf.v2): no names, the op runs now
+        op = create_op(kind, _convert_args(kind, args, arg_names, same_dtype), "")
+    else:
+        graph = graph_of(args)
+        with graph.as_default(), graph.name_scope(name or kind.type) as scope:
+            inputs = _convert_args(kind, args, arg_names, same_dtype)
+            op = create_op(kind, inputs, scope, graph)
     outputs = op.outputs
     if kind.num_outputs == 1:
         return outputs[0]
@@ -189,10 +194,10 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
 def _convert_args(kind, args, arg_names, same_dtype):
     if not same_dtype:
         return [convert_to_tensor(a, name=n) for a, n in zip(args, arg_names)]
-    target = next((a.dtype.base_dtype for a in map(_as_tensor_or_none, args) if a is not None), None)
+    tensors = [_as_tensor_or_none(a) for a in args]
+    target = next((t.dtype.base_dtype for t in tensors if t is not None), None)
     inputs = []
-    for value, arg_name in zip(args, arg_names):
-        tensor = _as_tensor_or_none(value)
+    for value, tensor, arg_name in zip(args, tensors, arg_names):
         if tensor is None:
             tensor = convert_to_tensor(value, dtype=target, name=arg_name, op_type=kind.type)
         if target is None:
@@ -206,10 +211,18 @@ def _convert_args(kind, args, arg_names, same_dtype):
 
 def _as_tensor_or_none(value):
     if isinstance(value, Tensor):
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return value.value()
     return None
+
+
+def _in_graph(tensor: Tensor) -> Tensor:
+    """``tensor`` as an input of an op of the default graph: an eager tensor (minitf.v2) used while a
+    graph is built -- a tf.function traced -- becomes a Const of that graph, holding its value."""
+    if tensor.graph.executes_eagerly and not get_default_graph().executes_eagerly:
+        return create_op(Const(value=np.asarray(tensor)), [], "Const").outputs[0]
+    return tensor
 
 
 # ---- Const and convert_to_tensor ------------------------------------------------------------
@@ -276,7 +289,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, op_typ
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
             raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor "
                              f"with dtype {value.dtype.name}: {value!r}")
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return convert_to_tensor(value.value(), dtype, name)
     for base_type, conversion_func in _CONVERSIONS:

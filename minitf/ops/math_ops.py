@@ -572,6 +572,9 @@ def _install_operators() -> None:
     Tensor.__neg__ = lambda x: negative(x)
     Tensor.__abs__ = lambda x: abs_(x)
     Tensor.__invert__ = lambda x: logical_not(x)
+    # inside a tf.function (TF2 code) == compares values, as in TF2; in a TF1 graph it is identity, as in TF1
+    Tensor.__eq__ = lambda x, y: equal(x, y) if x.graph.building_function else x is y
+    Tensor.__ne__ = lambda x, y: not_equal(x, y) if x.graph.building_function else x is not y
     Tensor.__lt__ = lambda x, y: less(x, y)
     Tensor.__le__ = lambda x, y: less_equal(x, y)
     Tensor.__gt__ = lambda x, y: greater(x, y)
