@@ -200,22 +200,25 @@ def np_pad_same(size, k, stride, dilation=1):
     return out, total // 2
 
 
-def np_conv(x, w, stride, padding, dilation=1):
-    n, h, wd, c = x.shape
-    kh, kw, _, o = w.shape
+def np_conv_taps(x_shape, w_shape, stride, padding, dilation=1):
+    """The output size and, for every output position (y, xx) and filter offset (i, j) that falls on a
+    real pixel, that pixel (r, s): the direct loops of a convolution."""
+    _, h, wd, _ = x_shape
+    kh, kw = w_shape[:2]
     if padding == "SAME":
-        oh, top = np_pad_same(h, kh, stride, dilation)
-        ow, left = np_pad_same(wd, kw, stride, dilation)
+        (oh, top), (ow, left) = np_pad_same(h, kh, stride, dilation), np_pad_same(wd, kw, stride, dilation)
     else:
         oh, ow, top, left = (h - (kh - 1) * dilation - 1) // stride + 1, (wd - (kw - 1) * dilation - 1) // stride + 1, 0, 0
-    out = np.zeros((n, oh, ow, o))
-    for y in range(oh):
-        for xx in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    r, s = y * stride + i * dilation - top, xx * stride + j * dilation - left
-                    if 0 <= r < h and 0 <= s < wd:
-                        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
+    taps = [(y, xx, i, j, y * stride + i * dilation - top, xx * stride + j * dilation - left)
+            for y in range(oh) for xx in range(ow) for i in range(kh) for j in range(kw)]
+    return (oh, ow), [(y, xx, i, j, r, s) for y, xx, i, j, r, s in taps if 0 <= r < h and 0 <= s < wd]
+
+
+def np_conv(x, w, stride, padding, dilation=1):
+    (oh, ow), taps = np_conv_taps(x.shape, w.shape, stride, padding, dilation)
+    out = np.zeros((x.shape[0], oh, ow, w.shape[3]))
+    for y, xx, i, j, r, s in taps:
+        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
     return out
 
 
@@ -299,19 +302,10 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
 
 def np_conv_grads(x, w, g, stride, padding, dilation=1):
     """The input and filter gradients of ``np_conv`` for the output gradient ``g``, by direct loops."""
-    n, h, wd, c = x.shape
-    kh, kw, _, o = w.shape
-    (oh, top), (ow, left) = ((np_pad_same(h, kh, stride, dilation), np_pad_same(wd, kw, stride, dilation))
-                             if padding == "SAME" else ((g.shape[1], 0), (g.shape[2], 0)))
     dx, dw = np.zeros(x.shape), np.zeros(w.shape)
-    for y in range(oh):
-        for xx in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    r, s = y * stride + i * dilation - top, xx * stride + j * dilation - left
-                    if 0 <= r < h and 0 <= s < wd:
-                        dx[:, r, s, :] += g[:, y, xx, :] @ w[i, j].T
-                        dw[i, j] += x[:, r, s, :].T @ g[:, y, xx, :]
+    for y, xx, i, j, r, s in np_conv_taps(x.shape, w.shape, stride, padding, dilation)[1]:
+        dx[:, r, s, :] += g[:, y, xx, :] @ w[i, j].T
+        dw[i, j] += x[:, r, s, :].T @ g[:, y, xx, :]
     return dx, dw
 
 
