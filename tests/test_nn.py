@@ -328,6 +328,20 @@ def test_conv2d_gradients_match_direct_loops(shape, kernel, stride, padding, dil
     np.testing.assert_allclose(dw, expected_dw, rtol=1e-4, atol=1e-4)
 
 
+def test_conv2d_input_gradient_goes_a_few_images_at_a_time(monkeypatch):
+    """The input gradient adds its shares back block by block of images (the last block shorter)."""
+    from minitf.ops import conv_ops
+
+    monkeypatch.setattr(conv_ops, "_COL2IM_BYTES", 2 * 4 * 4 * (3 * 3 * 2) * 4)   # two 4x4 images' shares per block
+    x = RNG.standard_normal((5, 7, 7, 2)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 2, 3)).astype(np.float32)
+    out = tf.nn.conv2d(x, w, strides=[1, 2, 2, 1], padding="SAME")
+    g = RNG.standard_normal(out.shape.as_list()).astype(np.float32)
+    dx = run(tf.gradients(out, out.op.inputs[0], grad_ys=g)[0])
+    expected_dx, _ = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, 2, "SAME")
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
+
+
 def np_max_pool_grad(x, g, k, stride, padding):
     """Each window's gradient to its first maximum in row-major order (TF1's choice among ties)."""
     n, h, w, c = x.shape

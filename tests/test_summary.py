@@ -18,7 +18,7 @@ import pytest
 import minitf as tf
 from minitf.summary import graph_def
 
-pytest.importorskip("tensorboard")
+pytest.importorskip("tensorboard", reason="summaries need TensorBoard's protocol buffers: pip install tensorboard")
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
 from tensorboard.compat.proto import summary_pb2  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402

@@ -4,10 +4,11 @@ No Python loop visits pixels.  A convolution is *im2col* plus one matrix product
 view lists, for every output position, the ``kh x kw x in_channels`` input values under the
 filter (``_Geometry.windows``); copied into a matrix of shape ``(positions, kh*kw*in)``, it is
 multiplied by the filter reshaped to ``(kh*kw*in, out)``.  The filter's gradient is the same
-matrix, transposed, times the output gradients.  The input's gradient goes the other way: each
-of the ``kh x kw`` filter offsets sends its share of the output gradients (one product with that
-offset's slice of the filter) back to the pixels it read, so the loops run over the filter,
-never over the image.  Pooling reduces the same offsets with ``maximum`` or ``+``.
+matrix, transposed, times the output gradients.  The input's gradient goes the other way: one
+product with the transposed filter gives every filter offset's share of the output gradients,
+and each of the ``kh x kw`` offsets adds its shares back to the pixels it read (col2im), so the
+loops run over the filter, never over the image.  Pooling reduces the same offsets with
+``maximum`` or ``+``.
 
 ``padding="VALID"`` keeps only windows that fit; ``"SAME"`` pads so that the output has
 ``ceil(size / stride)`` positions, putting the odd extra pixel after (bottom/right), as TF1.
@@ -24,6 +25,7 @@ from .base import FLOAT_TYPES, Op, ShapeError, apply_op
 from .shape_ops import shape
 
 _IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
+_COL2IM_BYTES = 1 << 23   # the block of gradient shares the input gradient adds back at once (8 MiB)
 _NOT_NHWC = "minitf's convolution and pooling ops support data_format='NHWC' only (like TF1's CPU kernels)"
 
 
@@ -247,11 +249,12 @@ class Conv2D(_Windowed):
 class Conv2DBackpropInput(_Windowed):
     """The gradient of Conv2D for its input: every output gradient spread back over its window.
 
-    For each filter offset (i, j), one product ``dy @ filter[i, j].T`` gives the share of the
-    gradient that offset passed to one pixel of every window; it is added to those pixels.
-    (kh*kw products with a small result each, rather than one product with a result kh*kw times
-    the input's size: each share is added back while it is still in the CPU cache, along whole
-    image rows, where the one big result had to be gathered back in strided pieces of ``c``.)
+    One product ``dy @ filter.T`` gives, for every window and filter offset (i, j), the share of
+    the gradient that offset passed to one pixel (the im2col matrix's shape); col2im adds each
+    offset's shares back to the pixels it read.  The product runs over a few images at a time
+    (``_COL2IM_BYTES``): each block of shares is added back while it is still in the CPU cache,
+    and the products stay large enough for BLAS threads (kh*kw small products, one per offset,
+    stall on the threads' hand-offs: 3x slower with 2 threads on a busy machine).
     """
 
     type = "Conv2DBackpropInput"
@@ -263,13 +266,20 @@ class Conv2DBackpropInput(_Windowed):
         n, h, wd, c = (int(s) for s in input_sizes)
         kh, kw, _, o = w.shape
         g = _geometry((n, h, wd, c), kh, kw, self)
-        dy = dy.reshape(-1, o)
-        share = xp.empty((dy.shape[0], c), dtype=dy.dtype)          # one offset's share, reused
+        w_t = w.reshape(-1, o).T                      # (o, kh*kw*c): BLAS reads the transpose in place
+        offsets = list(g.inside_offsets())
+        images = max(1, min(n, _COL2IM_BYTES // max(1, g.oh * g.ow * kh * kw * c * dy.dtype.itemsize)))
+        shares = xp.empty((images * g.oh * g.ow, kh * kw * c), dtype=dy.dtype)   # reused by every block
         dx = xp.zeros((n, h, wd, c), dtype=dy.dtype)
-        for i, j, out_rows, out_cols, rows, cols in g.inside_offsets():
-            xp.matmul(dy, w[i, j].T, out=share)
-            pixels = dx[:, rows, cols, :]
-            pixels += share.reshape(n, g.oh, g.ow, c)[:, out_rows, out_cols, :]
+        for start in range(0, n, images):
+            block_dy = dy[start:start + images]
+            m = block_dy.shape[0]
+            block = xp.matmul(block_dy.reshape(-1, o), w_t, out=shares[:m * g.oh * g.ow])
+            block = block.reshape(m, g.oh, g.ow, kh, kw, c)
+            block_dx = dx[start:start + m]
+            for i, j, out_rows, out_cols, rows, cols in offsets:
+                pixels = block_dx[:, rows, cols, :]
+                pixels += block[:, out_rows, out_cols, i, j, :]
         return dx
 
     def gradient(self, op, grad):
