@@ -123,6 +123,20 @@ def test_functional_and_subclassed_models(keras, tf):
     assert len(subclassed.trainable_variables) == 4
 
 
+def test_softmax_and_relu_layers_and_a_model_inside_a_model(keras):
+    """TF2's quickstart: logits from a trained model, probabilities from ``Sequential([model, Softmax()])``."""
+    x, y = _blobs()
+    model = keras.Sequential([keras.layers.Dense(8), keras.layers.ReLU(), keras.layers.Dense(3)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), ["accuracy"])
+    model.fit(x, y, epochs=10, verbose=0)
+    assert model.evaluate(x, y, verbose=0)[1] > 0.97
+    probability_model = keras.Sequential([model, keras.layers.Softmax()])
+    logits, probs = model(x[:4]).numpy(), probability_model(x[:4]).numpy()
+    np.testing.assert_allclose(probs, np.exp(logits) / np.exp(logits).sum(1, keepdims=True), rtol=1e-5)
+    assert keras.layers.ReLU()(np.array([[-1., 2.]])).numpy().tolist() == [[0., 2.]]
+    np.testing.assert_allclose(keras.layers.Softmax(axis=0)(np.zeros((2, 3))).numpy(), np.full((2, 3), 0.5))
+
+
 # ---- training ----------------------------------------------------------------------------------
 def test_fit_evaluate_predict(keras):
     x, y = _blobs()
