@@ -18,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import xp
+from ..errors import InvalidArgumentError
 from ..tensor_shape import TensorShape
 from .array_ops import zeros_like
-from .base import Op, ShapeError, apply_op
+from .base import FLOAT_TYPES, Op, ShapeError, apply_op
 from .shape_ops import shape
 
 _IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
@@ -130,11 +131,12 @@ def _geometry(input_shape, kh, kw, op_kind) -> _Geometry:
     return _Geometry(input_shape[1], input_shape[2], kh, kw, op_kind.strides, op_kind.dilations, op_kind.padding)
 
 
-def _check_args(strides, padding, data_format, what="strides"):
+def _check_args(strides, padding, data_format, what="strides", op_type="Conv2D"):
     if data_format not in (None, "NHWC"):
         raise ValueError(_NOT_NHWC)
-    if padding not in ("SAME", "VALID"):
-        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    if padding not in ("SAME", "VALID"):   # TF1's Conv2D also names EXPLICIT, which minitf lacks
+        allowed = '"SAME", "VALID", "EXPLICIT"' if op_type == "Conv2D" else '"SAME", "VALID"'
+        raise ValueError(f"Attr 'padding' of '{op_type}' Op passed string '{padding}' not in: {allowed}.")
     strides = _four(strides, what)
     if strides[0] != 1 or strides[3] != 1:
         raise ValueError(f"Current implementation does not yet support {what} in the batch and depth dimensions.")
@@ -149,7 +151,7 @@ def _four(values, what) -> list:
     if len(values) == 2:
         return [1, values[0], values[1], 1]
     if len(values) != 4:
-        raise ValueError(f"{what} must have 1, 2 or 4 elements, got {values}")
+        raise ValueError(f"{what} should be of length 1, 2 or 4 but was {len(values)}")
     return values
 
 
@@ -184,6 +186,11 @@ class _Windowed(Op):
 
     def _out_shape(self, input_dims, kh, kw, channels):
         n, h, w, _ = input_dims
+        if self.padding == "VALID":
+            for size, k, dilation in ((h, kh, self.dilations[1]), (w, kw, self.dilations[2])):
+                if size is not None and size < (k - 1) * dilation + 1:
+                    raise ShapeError(f"Negative dimension size caused by subtracting {(k - 1) * dilation + 1} "
+                                     f"from {size}")
         geometry = _Geometry(h, w, kh, kw, self.strides, self.dilations, self.padding)
         return TensorShape([n, geometry.oh, geometry.ow, channels])
 
@@ -193,6 +200,7 @@ class Conv2D(_Windowed):
     """``out[n, y, x, o] = sum over (i, j, c) of input[n, y*s + i, x*s + j, c] * filter[i, j, c, o]``."""
 
     type = "Conv2D"
+    allowed_dtypes = {0: ("input", FLOAT_TYPES)}
 
     def infer(self, x, w):
         xd, wd = _rank4(x), _rank4(w)
@@ -223,6 +231,12 @@ class Conv2D(_Windowed):
         for start in range(0, n, images):
             xp.matmul(g.im2col(x[start:start + images]), w, out=out[start:start + images].reshape(-1, o))
         return out
+
+    def kernel_error(self, error, x, w):
+        if x.ndim == 4 and w.ndim == 4 and x.shape[3] != w.shape[2]:
+            return InvalidArgumentError(None, None, f"input depth must be evenly divisible by filter depth: "
+                                                    f"{x.shape[3]} vs {w.shape[2]}")
+        return None
 
     def gradient(self, op, grad):
         x, w = op.inputs
@@ -507,8 +521,8 @@ class AvgPoolGrad(_Pool):
 
 
 def _pool(kind_cls, value, ksize, strides, padding, data_format, name, default_name):
-    strides = _check_args(strides, padding, data_format)
-    ksize = _check_args(ksize, padding, data_format, "ksize")
+    ksize = _check_args(ksize, padding, data_format, "ksize", kind_cls.type)
+    strides = _check_args(strides, padding, data_format, "strides", kind_cls.type)
     kind = kind_cls(ksize=ksize, strides=strides, padding=padding)
     return apply_op(kind, (value,), name or default_name, arg_names=("input",))
 
