@@ -395,7 +395,6 @@ def range_(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
         start, limit = 0, start
     with name_scope(name, "Range", [start, limit, delta]) as scope:
         values = [start, limit, delta]
-        tensors = [t for t in values if isinstance(t, Tensor)]
         if dtype is None:   # TF1: the widest of the arguments' dtypes (int32 < int64 < float32 < float64)
             widths = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
             found = [v.dtype.base_dtype if isinstance(v, Tensor) else dtypes.as_dtype(constant_value_array(v).dtype)

@@ -384,12 +384,16 @@ class Any(Reduction):
         return xp.any(x, axis=axis, keepdims=self.keep_dims)
 
 
+def _keepdims(keepdims, keep_dims) -> bool:
+    """TF1's ``keepdims``, or its older spelling ``keep_dims``."""
+    return bool(keep_dims if keepdims is None else keepdims)
+
+
 def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduction_indices=None,
                keep_dims=None):
     if axis is None:
         axis = reduction_indices
-    if keepdims is None:
-        keepdims = keep_dims or False
+    keepdims = _keepdims(keepdims, keep_dims)
     x = convert_to_tensor(input_tensor)
     if axis is None:
         rank = x.shape.ndims
@@ -425,10 +429,6 @@ reduce_min = _reducer(Min, "Min", "``tf.reduce_min``: the smallest value over ``
 reduce_prod = _reducer(Prod, "Prod", "``tf.reduce_prod``: the product over ``axis``.")
 reduce_all = _reducer(All, "All", "``tf.reduce_all``: logical and over ``axis``.")
 reduce_any = _reducer(Any, "Any", "``tf.reduce_any``: logical or over ``axis``.")
-
-
-def _keepdims(keepdims, keep_dims) -> bool:
-    return bool(keep_dims if keepdims is None else keepdims)
 
 
 def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int64, name=None, reduction_indices=None,
