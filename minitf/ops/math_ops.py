@@ -14,25 +14,48 @@ from ..backend import xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import identity, range_, where, zeros_like, ones_like
-from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, create_op
-from .shape_ops import Reduction, Sum, broadcast_shape, rank, reduce_to_shape, size
+from ..errors import InvalidArgumentError, UnimplementedError
+from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
+                   apply_op, constant_value, convert_to_tensor, create_op, shape_list)
+from .shape_ops import Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, size
 
 
 # ---- element-wise ops: one line each -------------------------------------------------------------
+# The dtypes TF1's element-wise arithmetic takes (Sub, Mul, RealDiv, FloorDiv; AddV2 lacks uint16).
+ARITHMETIC_TYPES = ("bfloat16", "float16", "float32", "float64", "uint8", "int8", "uint16", "int16", "int32", "int64",
+                    "complex64", "complex128")
+COMPARABLE_TYPES = ("bfloat16", "float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64",
+                    "complex64", "quint8", "qint8", "qint32", "string", "bool", "complex128")
+
 # ``gradient`` gets the op's input(s), its output and the incoming gradient; with two inputs it
 # returns both inputs' gradients before the broadcasting is undone (``reduce_to_shape``).
-def _unary_op(type_name: str, forward, gradient=None) -> type:
-    """An element-wise op of one input; ``gradient(x, y, grad)`` is x's gradient (None: not differentiable)."""
+def _unary_op(type_name: str, forward, gradient=None, allowed=FLOAT_AND_COMPLEX) -> type:
+    """An element-wise op of one input; ``gradient(x, y, grad)`` is x's gradient (None: not differentiable);
+    ``allowed``: the dtypes TF1 takes (one name for a fixed type)."""
     def op_gradient(self, op, grad):
         return [gradient(op.inputs[0], op.outputs[0], grad)]
 
     return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward),
-                                   "gradient": op_gradient if gradient else None})
+                                   "gradient": op_gradient if gradient else None,
+                                   "allowed_dtypes": {0: ("x", allowed)}})
 
 
 class _Binary(Op):
+    folds = True
+
     def infer(self, x, y):
         return x.dtype.base_dtype, broadcast_shape(x.shape, y.shape)
+
+    def kernel_error(self, error, x, y):
+        if not _broadcastable(x.shape, y.shape):
+            return InvalidArgumentError(None, None, f"Incompatible shapes: {shape_list(x.shape)} vs. "
+                                                    f"{shape_list(y.shape)}")
+        return None
+
+
+def _broadcastable(a: tuple, b: tuple) -> bool:
+    return all(m == n or 1 in (m, n) for m, n in zip(a[::-1], b[::-1]))
+
 
 
 class _Compare(_Binary):
@@ -40,7 +63,7 @@ class _Compare(_Binary):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _binary_op(type_name: str, forward, gradient=None, base=_Binary) -> type:
+def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARITHMETIC_TYPES) -> type:
     """An element-wise op of two inputs that broadcast; ``gradient(x, y, z, grad) -> (gx, gy)``."""
     def op_gradient(self, op, grad):
         x, y = op.inputs
@@ -48,7 +71,18 @@ def _binary_op(type_name: str, forward, gradient=None, base=_Binary) -> type:
         return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
 
     return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
-                                     "gradient": op_gradient if gradient else None})
+                                     "gradient": op_gradient if gradient else None,
+                                     "allowed_dtypes": {0: ("x", allowed)}})
+
+
+def _integer_division(divide):
+    """``divide``, refusing an integer division by zero as TF1 does (numpy would give 0)."""
+    def checked(x, y):
+        if y.dtype.kind in "iu" and not xp.all(y):
+            raise InvalidArgumentError(None, None, "Integer division by zero")
+        return divide(x, y)
+
+    return checked
 
 
 def _div_no_nan(x, y):
@@ -73,48 +107,66 @@ def _squared_difference_gradient(x, y, z, grad):
     return g, negative(g)
 
 
-AddV2 = _binary_op("AddV2", xp.add, lambda x, y, z, g: (g, g))
+AddV2 = _binary_op("AddV2", xp.add, lambda x, y, z, g: (g, g),
+                   allowed=tuple(t for t in ARITHMETIC_TYPES if t != "uint16"))
+Add = _binary_op("Add", xp.add, lambda x, y, z, g: (g, g), allowed=AddV2.allowed_dtypes[0][1] + ("string",))
 Sub = _binary_op("Sub", xp.subtract, lambda x, y, z, g: (g, negative(g)))
 Mul = _binary_op("Mul", xp.multiply, lambda x, y, z, g: (multiply(g, y), multiply(x, g)))
 RealDiv = _binary_op("RealDiv", xp.true_divide,
                      lambda x, y, z, g: (divide(g, y), multiply(g, divide(divide(negative(x), y), y))))
 DivNoNan = _binary_op("DivNoNan", _div_no_nan,
-                      lambda x, y, z, g: (div_no_nan(g, y), multiply(g, div_no_nan(div_no_nan(negative(x), y), y))))
-FloorDiv = _binary_op("FloorDiv", xp.floor_divide)
-FloorMod = _binary_op("FloorMod", xp.mod, lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))))
-Pow = _binary_op("Pow", xp.power, _pow_gradient)
-Maximum = _binary_op("Maximum", xp.maximum, lambda x, y, z, g: _pick(greater_equal(x, y), g))
-Minimum = _binary_op("Minimum", xp.minimum, lambda x, y, z, g: _pick(less_equal(x, y), g))
-SquaredDifference = _binary_op("SquaredDifference", lambda x, y: (x - y) * (x - y), _squared_difference_gradient)
-Equal = _binary_op("Equal", xp.equal, base=_Compare)
-NotEqual = _binary_op("NotEqual", xp.not_equal, base=_Compare)
-Less = _binary_op("Less", xp.less, base=_Compare)
-LessEqual = _binary_op("LessEqual", xp.less_equal, base=_Compare)
-Greater = _binary_op("Greater", xp.greater, base=_Compare)
-GreaterEqual = _binary_op("GreaterEqual", xp.greater_equal, base=_Compare)
-LogicalAnd = _binary_op("LogicalAnd", xp.logical_and, base=_Compare)
-LogicalOr = _binary_op("LogicalOr", xp.logical_or, base=_Compare)
+                      lambda x, y, z, g: (div_no_nan(g, y), multiply(g, div_no_nan(div_no_nan(negative(x), y), y))),
+                      allowed=("float16", "float32", "float64", "complex64", "complex128"))
+FloorDiv = _binary_op("FloorDiv", _integer_division(xp.floor_divide))
+FloorMod = _binary_op("FloorMod", _integer_division(xp.mod),
+                      lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))),
+                      allowed=("int32", "int64", "bfloat16", "float16", "float32", "float64"))
+class _Power(_Binary):
+    def kernel_error(self, error, x, y):
+        if x.dtype.kind in "iu" and (y < 0).any():
+            return InvalidArgumentError(None, None, "Integers to negative integer powers are not allowed")
+        return super().kernel_error(error, x, y)
 
-Neg = _unary_op("Neg", xp.negative, lambda x, y, g: negative(g))
+
+Pow = _binary_op("Pow", xp.power, _pow_gradient, base=_Power,
+                 allowed=("bfloat16", "float32", "float16", "float64", "int32", "int64", "complex64", "complex128"))
+Maximum = _binary_op("Maximum", xp.maximum, lambda x, y, z, g: _pick(greater_equal(x, y), g),
+                     allowed=("bfloat16", "float16", "float32", "float64", "int32", "int64"))
+Minimum = _binary_op("Minimum", xp.minimum, lambda x, y, z, g: _pick(less_equal(x, y), g),
+                     allowed=("bfloat16", "float16", "float32", "float64", "int32", "int64"))
+SquaredDifference = _binary_op("SquaredDifference", lambda x, y: (x - y) * (x - y), _squared_difference_gradient,
+                               allowed=SIGNED_AND_COMPLEX)
+Equal = _binary_op("Equal", xp.equal, base=_Compare, allowed=COMPARABLE_TYPES)
+NotEqual = _binary_op("NotEqual", xp.not_equal, base=_Compare, allowed=COMPARABLE_TYPES)
+Less = _binary_op("Less", xp.less, base=_Compare, allowed=REAL_NUMBER_TYPES)
+LessEqual = _binary_op("LessEqual", xp.less_equal, base=_Compare, allowed=REAL_NUMBER_TYPES)
+Greater = _binary_op("Greater", xp.greater, base=_Compare, allowed=REAL_NUMBER_TYPES)
+GreaterEqual = _binary_op("GreaterEqual", xp.greater_equal, base=_Compare, allowed=REAL_NUMBER_TYPES)
+LogicalAnd = _binary_op("LogicalAnd", xp.logical_and, base=_Compare, allowed="bool")
+LogicalOr = _binary_op("LogicalOr", xp.logical_or, base=_Compare, allowed="bool")
+
+Neg = _unary_op("Neg", xp.negative, lambda x, y, g: negative(g), allowed=SIGNED_AND_COMPLEX)
 Log = _unary_op("Log", xp.log, lambda x, y, g: multiply(g, reciprocal(x)))
 Log1p = _unary_op("Log1p", xp.log1p, lambda x, y, g: divide(g, add(x, 1)))
 Exp = _unary_op("Exp", xp.exp, lambda x, y, g: multiply(g, y))
 Sqrt = _unary_op("Sqrt", xp.sqrt, lambda x, y, g: divide(multiply(g, 0.5), y))
 Rsqrt = _unary_op("Rsqrt", lambda x: 1 / xp.sqrt(x),
                   lambda x, y, g: multiply(g, multiply(-0.5, multiply(y, multiply(y, y)))))
-Square = _unary_op("Square", xp.square, lambda x, y, g: multiply(g, multiply(2.0, x)))
-Reciprocal = _unary_op("Reciprocal", xp.reciprocal, lambda x, y, g: negative(multiply(g, multiply(y, y))))
-Abs = _unary_op("Abs", xp.abs, lambda x, y, g: multiply(g, sign(x)))
-Sign = _unary_op("Sign", xp.sign, lambda x, y, g: zeros_like(x))
+Square = _unary_op("Square", xp.square, lambda x, y, g: multiply(g, multiply(2.0, x)), allowed=SIGNED_AND_COMPLEX)
+Reciprocal = _unary_op("Reciprocal", xp.reciprocal, lambda x, y, g: negative(multiply(g, multiply(y, y))),
+                       allowed=SIGNED_AND_COMPLEX)
+Abs = _unary_op("Abs", xp.abs, lambda x, y, g: multiply(g, sign(x)),
+                allowed=("bfloat16", "float16", "float32", "float64", "int8", "int16", "int32", "int64"))
+Sign = _unary_op("Sign", xp.sign, lambda x, y, g: zeros_like(x), allowed=SIGNED_AND_COMPLEX)
 Sigmoid = _unary_op("Sigmoid", lambda x: 0.5 * (xp.tanh(0.5 * x) + 1),   # 1 / (1 + e^-x) without overflow
                     lambda x, y, g: multiply(g, multiply(y, subtract(1.0, y))))
 Tanh = _unary_op("Tanh", xp.tanh, lambda x, y, g: multiply(g, subtract(1.0, square(y))))
 Sin = _unary_op("Sin", xp.sin, lambda x, y, g: multiply(g, cos(x)))
 Cos = _unary_op("Cos", xp.cos, lambda x, y, g: negative(multiply(g, sin(x))))
-Floor = _unary_op("Floor", xp.floor)
-Ceil = _unary_op("Ceil", xp.ceil)
-Round = _unary_op("Round", xp.round)
-LogicalNot = _unary_op("LogicalNot", xp.logical_not)
+Floor = _unary_op("Floor", xp.floor, allowed=FLOAT_AND_COMPLEX[:4])
+Ceil = _unary_op("Ceil", xp.ceil, allowed=FLOAT_AND_COMPLEX[:4])
+Round = _unary_op("Round", xp.round, allowed=SIGNED_AND_COMPLEX)
+LogicalNot = _unary_op("LogicalNot", xp.logical_not, allowed="bool")
 
 
 # ---- matmul --------------------------------------------------------------------------------
@@ -122,6 +174,7 @@ class MatMul(Op):
     """``a @ b`` of 2-D tensors, optionally transposing either (``BatchMatMulV2`` for higher ranks)."""
 
     type = "MatMul"
+    allowed_dtypes = {0: ("a", SIGNED_AND_COMPLEX)}
 
     def __init__(self, transpose_a=False, transpose_b=False):
         self.transpose_a, self.transpose_b = bool(transpose_a), bool(transpose_b)
@@ -152,6 +205,12 @@ class MatMul(Op):
         if self.transpose_b:
             b = b.swapaxes(-1, -2)
         return a @ b
+
+    def kernel_error(self, error, a, b):
+        if a.ndim == b.ndim == 2:
+            return InvalidArgumentError(None, None, f"Matrix size-incompatible: In[0]: {shape_list(a.shape)}, "
+                                                    f"In[1]: {shape_list(b.shape)}")
+        return None
 
     def gradient(self, op, grad):
         a, b = op.inputs
@@ -263,6 +322,7 @@ class Prod(Reduction):
 class All(Reduction):
     type = "All"
     gradient = None
+    allowed_dtypes = {0: ("input", "bool"), 1: ("reduction_indices", INDEX_TYPES)}
 
     def reduce(self, x, axis):
         return xp.all(x, axis=axis, keepdims=self.keep_dims)
@@ -271,6 +331,7 @@ class All(Reduction):
 class Any(Reduction):
     type = "Any"
     gradient = None
+    allowed_dtypes = All.allowed_dtypes
 
     def reduce(self, x, axis):
         return xp.any(x, axis=axis, keepdims=self.keep_dims)
@@ -322,6 +383,7 @@ reduce_any = _reducer(Any, "Any", "``tf.reduce_any``: logical or over ``axis``."
 class ArgMax(Op):
     type = "ArgMax"
     gradient = None
+    allowed_dtypes = {0: ("input", NUMBER_TYPES), 1: ("dimension", INDEX_TYPES)}
 
     def __init__(self, output_type=dtypes.int64):
         self.output_type = dtypes.as_dtype(output_type)
@@ -334,11 +396,21 @@ class ArgMax(Op):
         if x.shape.dims is None or axis is None:
             return self.output_type, TensorShape(None)
         dims = x.shape.as_list()
-        del dims[int(axis) % len(dims)]
+        del dims[check_axis(int(axis), len(dims), "Dimension ({axis}) must be in the range [-{rank}, {rank}), where "
+                                                  "{rank} is the number of dimensions in the input.", computed=(1,))]
         return self.output_type, TensorShape(dims)
 
     def forward(self, x, dimension):
         return self.find(x, axis=int(dimension)).astype(self.output_type.as_numpy_dtype)
+
+    def kernel_error(self, error, x, dimension):
+        axis = int(dimension)
+        if not -x.ndim <= axis < x.ndim:
+            return InvalidArgumentError(None, None, f"Expected dimension in the range [{-x.ndim}, {x.ndim}), but got "
+                                                    f"{axis}")
+        if x.shape[axis] == 0:
+            return InvalidArgumentError(None, None, f"Reduction axis {axis} is empty in shape {shape_list(x.shape)}")
+        return None
 
     find = staticmethod(xp.argmax)
 
@@ -366,6 +438,7 @@ class Cast(Op):
     """Change the element type; float -> int truncates toward zero, bool -> float gives 0./1."""
 
     type = "Cast"
+    folds = True
 
     def __init__(self, DstT):
         self.DstT = DstT
@@ -378,6 +451,8 @@ class Cast(Op):
         return self.DstT, x.shape
 
     def forward(self, x):
+        if x.dtype == object and self.DstT != dtypes.string:   # numpy would parse the strings
+            raise UnimplementedError(None, None, f"Cast string to {self.DstT.kernel_name} is not supported")
         return x.astype(self._np_type)
 
     def gradient(self, op, grad):
@@ -413,12 +488,20 @@ class AddN(Op):
     """The sum of several tensors of the same shape (tf.gradients uses it to add up gradients)."""
 
     type = "AddN"
+    allowed_dtypes = {0: ("inputs", NUMBER_TYPES + ("variant",))}
 
     def infer(self, *inputs):
+        dtype = inputs[0].dtype.base_dtype
+        if any(t.dtype.base_dtype != dtype for t in inputs):
+            raise TypeError(f"Tensors in list passed to 'inputs' of 'AddN' Op have types "
+                            f"[{', '.join(t.dtype.base_dtype.name for t in inputs)}] that don't all match.")
         shape = inputs[0].shape
         for t in inputs[1:]:
-            shape = shape.merge_with(t.shape)
-        return inputs[0].dtype.base_dtype, shape
+            try:
+                shape = merge_shapes(shape, t.shape)
+            except ShapeError as e:   # TF1 says it without the node
+                raise ValueError(str(e)) from None
+        return dtype, shape
 
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "N": len(inputs)}
@@ -435,10 +518,13 @@ class AddN(Op):
 
 def add_n(inputs, name=None) -> Tensor:
     """``tf.add_n``: element-wise sum of a list of tensors."""
-    inputs = list(inputs)
+    inputs = list(inputs) if isinstance(inputs, (list, tuple)) else []
+    if not inputs:
+        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape")
     if len(inputs) == 1:
         return convert_to_tensor(inputs[0]) if name is None else identity(inputs[0], name=name)
-    return apply_op(AddN(), inputs, name or "AddN", arg_names=[f"inputs_{i}" for i in range(len(inputs))])
+    return apply_op(AddN(), inputs, name or "AddN", same_dtype=False,
+                    arg_names=[f"inputs_{i}" for i in range(len(inputs))])
 
 
 # ---- the tf.* functions --------------------------------------------------------------------
@@ -451,7 +537,17 @@ def _binary(kind_cls, default_name):
     return fn
 
 
-add = _binary(AddV2, "Add")
+def _add_kind(x, y) -> Op:
+    """TF1 adds strings with the ``Add`` op (``AddV2`` takes numbers only)."""
+    strings = any(isinstance(t, Tensor) and t.dtype.base_dtype == dtypes.string for t in (x, y))
+    return Add() if strings else AddV2()
+
+
+def add(x, y, name=None) -> Tensor:
+    """``tf.add``: element-wise, with numpy broadcasting (op type AddV2; Add for strings)."""
+    return apply_op(_add_kind(x, y), (x, y), name or "Add")
+
+
 subtract = _binary(Sub, "Sub")
 multiply = _binary(Mul, "Mul")
 maximum = _binary(Maximum, "Maximum")
@@ -544,23 +640,27 @@ logical_not = _unary(LogicalNot, "LogicalNot")
 
 
 # ---- Python operators on tensors (TF1's base names: a+b is `add`, tf.add is `Add`) ----------
-def _operator(kind_cls, base_name):
+def _operator(make_kind, base_name):
+    """``x op y`` and ``y op x`` for a Tensor ``x``; ``make_kind(x, y)`` gives the op's kind."""
     def forward(x, y):
-        return apply_op(kind_cls(), (x, y), base_name)
+        return apply_op(make_kind(x, y), (x, y), base_name)
 
     def reflected(y, x):
-        return apply_op(kind_cls(), (x, y), base_name)
+        return apply_op(make_kind(x, y), (x, y), base_name)
 
     return forward, reflected
 
 
 def _install_operators() -> None:
+    def kind(cls):
+        return lambda x, y: cls()
+
     pairs = {
-        "add": (AddV2, "add"), "sub": (Sub, "sub"), "mul": (Mul, "mul"), "pow": (Pow, "pow"),
-        "mod": (FloorMod, "mod"), "and": (LogicalAnd, "and"), "or": (LogicalOr, "or"),
+        "add": (_add_kind, "add"), "sub": (kind(Sub), "sub"), "mul": (kind(Mul), "mul"), "pow": (kind(Pow), "pow"),
+        "mod": (kind(FloorMod), "mod"), "and": (kind(LogicalAnd), "and"), "or": (kind(LogicalOr), "or"),
     }
-    for dunder, (kind_cls, base) in pairs.items():
-        forward, reflected = _operator(kind_cls, base)
+    for dunder, (make_kind, base) in pairs.items():
+        forward, reflected = _operator(make_kind, base)
         setattr(Tensor, f"__{dunder}__", forward)
         setattr(Tensor, f"__r{dunder}__", reflected)
     Tensor.__truediv__ = lambda x, y: truediv(x, y, "truediv")
