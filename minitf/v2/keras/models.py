@@ -127,7 +127,7 @@ class Model(Layer):
         loss = self.loss(y, y_pred)
         penalties = self.losses
         total = add_n([loss] + penalties) if penalties else loss
-        return total, [m(y, y_pred) for m in self.compiled_metrics]
+        return total, [m.batch_mean(y, y_pred) for m in self.compiled_metrics]
 
     def _train_step(self, x, y):
         """One step of training; traced into a graph once per batch shape."""
