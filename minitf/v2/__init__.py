@@ -13,7 +13,7 @@ Nothing here is a second implementation: every op is the ``Op`` class TF1 graphs
 a ``tf.function`` (``function.py``).  ``tf.compat.v1`` is TF1 minitf itself.
 
 Where to read: ``eager.py`` (EagerTensor, how an op runs now), ``variables.py``,
-``tape.py`` (GradientTape), ``function.py`` (tf.function), ``keras/``.
+``tape.py`` (GradientTape), ``function.py`` (tf.function), ``data.py`` (tf.data), ``keras/``.
 """
 import sys as _sys
 import types as _types
