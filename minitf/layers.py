@@ -12,11 +12,12 @@ and names its ops ``dense/MatMul``, ``dense/BiasAdd``; the next one is ``dense_1
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 
 from . import init_ops, tf1_api
-from .graph import GraphKeys, Tensor, add_to_collection, name_scope
+from .graph import GraphKeys, Tensor, add_to_collection, get_default_graph, name_scope
 from .ops import array_ops, conv_ops, nn_ops, shape_ops
 from .ops.base import convert_to_tensor
 from .ops.control_flow_ops import cond
@@ -38,6 +39,7 @@ class Layer:
         self._scope = None
         self._variables: list = []
         self.built = False
+        self._input_name = name or _numbered(self._base_name)   # how TF1's input checks name the layer
 
     @property
     def _base_name(self) -> str:
@@ -74,8 +76,24 @@ class Layer:
     def build(self, input_shape) -> None:
         """Create the variables (none by default)."""
 
+    def _refuse_rank(self, input_shape, expected: str) -> None:
+        """TF1's error for an input of the wrong rank (``expected``: ``ndim=4``, ``: expected min_ndim=2``)."""
+        received = "?" if input_shape.dims is None else input_shape.as_list()
+        raise ValueError(f"Input 0 of layer {self._input_name} is incompatible with the layer: {expected}, found "
+                         f"ndim={input_shape.ndims}. Full shape received: {received}")
+
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError
+
+
+_LAYERS_MADE = weakref.WeakKeyDictionary()   # graph -> {base name: layers made in it}
+
+
+def _numbered(base: str) -> str:
+    """TF1's Keras name of a new layer: ``dense_1`` for the first dense layer of the graph, then ``dense_2``..."""
+    made = _LAYERS_MADE.setdefault(get_default_graph(), {})
+    made[base] = made.get(base, 0) + 1
+    return f"{base}_{made[base]}"
 
 
 class Dense(Layer):
@@ -92,6 +110,8 @@ class Dense(Layer):
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
+        if input_shape.ndims is not None and input_shape.ndims < 2:
+            self._refuse_rank(input_shape, ": expected min_ndim=2")   # TF1 prints the colon twice
         if input_shape.ndims is None or input_shape[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
         self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units],
@@ -161,11 +181,10 @@ class Conv2D(Layer):
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
-        if input_shape.ndims != 4 or input_shape[-1].value is None:
-            raise ValueError("The channel dimension of the inputs should be defined. Found `None`."
-                             if input_shape.ndims == 4 else
-                             f"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, "
-                             f"found ndim={input_shape.ndims}. Full shape received: {input_shape}")
+        if input_shape.ndims != 4:
+            self._refuse_rank(input_shape, "expected ndim=4")
+        if input_shape[-1].value is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
         shape = list(self.kernel_size) + [input_shape[-1].value, self.filters]
         self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)

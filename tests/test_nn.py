@@ -200,22 +200,25 @@ def np_pad_same(size, k, stride, dilation=1):
     return out, total // 2
 
 
-def np_conv(x, w, stride, padding, dilation=1):
-    n, h, wd, c = x.shape
-    kh, kw, _, o = w.shape
+def np_conv_taps(x_shape, w_shape, stride, padding, dilation=1):
+    """The output size and, for every output position (y, xx) and filter offset (i, j) that falls on a
+    real pixel, that pixel (r, s): the direct loops of a convolution."""
+    _, h, wd, _ = x_shape
+    kh, kw = w_shape[:2]
     if padding == "SAME":
-        oh, top = np_pad_same(h, kh, stride, dilation)
-        ow, left = np_pad_same(wd, kw, stride, dilation)
+        (oh, top), (ow, left) = np_pad_same(h, kh, stride, dilation), np_pad_same(wd, kw, stride, dilation)
     else:
         oh, ow, top, left = (h - (kh - 1) * dilation - 1) // stride + 1, (wd - (kw - 1) * dilation - 1) // stride + 1, 0, 0
-    out = np.zeros((n, oh, ow, o))
-    for y in range(oh):
-        for xx in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    r, s = y * stride + i * dilation - top, xx * stride + j * dilation - left
-                    if 0 <= r < h and 0 <= s < wd:
-                        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
+    taps = [(y, xx, i, j, y * stride + i * dilation - top, xx * stride + j * dilation - left)
+            for y in range(oh) for xx in range(ow) for i in range(kh) for j in range(kw)]
+    return (oh, ow), [(y, xx, i, j, r, s) for y, xx, i, j, r, s in taps if 0 <= r < h and 0 <= s < wd]
+
+
+def np_conv(x, w, stride, padding, dilation=1):
+    (oh, ow), taps = np_conv_taps(x.shape, w.shape, stride, padding, dilation)
+    out = np.zeros((x.shape[0], oh, ow, w.shape[3]))
+    for y, xx, i, j, r, s in taps:
+        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
     return out
 
 
@@ -274,7 +277,7 @@ def test_conv2d_shapes_names_and_errors():
         tf.nn.conv2d(tf.zeros([28, 28, 1]), tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="SAME")
     with pytest.raises(ValueError, match="does not yet support strides in the batch and depth dimensions"):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[2, 1, 1, 1], padding="SAME")
-    with pytest.raises(ValueError, match="padding must be 'SAME' or 'VALID'"):
+    with pytest.raises(ValueError, match="^Attr 'padding' of 'Conv2D' Op passed string 'same' not in: "):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="same")
     with pytest.raises(ValueError, match="NHWC"):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="SAME", data_format="NCHW")
@@ -299,19 +302,10 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
 
 def np_conv_grads(x, w, g, stride, padding, dilation=1):
     """The input and filter gradients of ``np_conv`` for the output gradient ``g``, by direct loops."""
-    n, h, wd, c = x.shape
-    kh, kw, _, o = w.shape
-    (oh, top), (ow, left) = ((np_pad_same(h, kh, stride, dilation), np_pad_same(wd, kw, stride, dilation))
-                             if padding == "SAME" else ((g.shape[1], 0), (g.shape[2], 0)))
     dx, dw = np.zeros(x.shape), np.zeros(w.shape)
-    for y in range(oh):
-        for xx in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    r, s = y * stride + i * dilation - top, xx * stride + j * dilation - left
-                    if 0 <= r < h and 0 <= s < wd:
-                        dx[:, r, s, :] += g[:, y, xx, :] @ w[i, j].T
-                        dw[i, j] += x[:, r, s, :].T @ g[:, y, xx, :]
+    for y, xx, i, j, r, s in np_conv_taps(x.shape, w.shape, stride, padding, dilation)[1]:
+        dx[:, r, s, :] += g[:, y, xx, :] @ w[i, j].T
+        dw[i, j] += x[:, r, s, :].T @ g[:, y, xx, :]
     return dx, dw
 
 
@@ -332,6 +326,20 @@ def test_conv2d_gradients_match_direct_loops(shape, kernel, stride, padding, dil
     expected_dx, expected_dw = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, stride, padding, dilation)
     np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dw, expected_dw, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_input_gradient_goes_a_few_images_at_a_time(monkeypatch):
+    """The input gradient adds its shares back block by block of images (the last block shorter)."""
+    from minitf.ops import conv_ops
+
+    monkeypatch.setattr(conv_ops, "_COL2IM_BYTES", 2 * 4 * 4 * (3 * 3 * 2) * 4)   # two 4x4 images' shares per block
+    x = RNG.standard_normal((5, 7, 7, 2)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 2, 3)).astype(np.float32)
+    out = tf.nn.conv2d(x, w, strides=[1, 2, 2, 1], padding="SAME")
+    g = RNG.standard_normal(out.shape.as_list()).astype(np.float32)
+    dx = run(tf.gradients(out, out.op.inputs[0], grad_ys=g)[0])
+    expected_dx, _ = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, 2, "SAME")
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
 
 
 def np_max_pool_grad(x, g, k, stride, padding):

@@ -4,10 +4,11 @@ No Python loop visits pixels.  A convolution is *im2col* plus one matrix product
 view lists, for every output position, the ``kh x kw x in_channels`` input values under the
 filter (``_Geometry.windows``); copied into a matrix of shape ``(positions, kh*kw*in)``, it is
 multiplied by the filter reshaped to ``(kh*kw*in, out)``.  The filter's gradient is the same
-matrix, transposed, times the output gradients.  The input's gradient goes the other way: each
-of the ``kh x kw`` filter offsets sends its share of the output gradients (one product with that
-offset's slice of the filter) back to the pixels it read, so the loops run over the filter,
-never over the image.  Pooling reduces the same offsets with ``maximum`` or ``+``.
+matrix, transposed, times the output gradients.  The input's gradient goes the other way: one
+product with the transposed filter gives every filter offset's share of the output gradients,
+and each of the ``kh x kw`` offsets adds its shares back to the pixels it read (col2im), so the
+loops run over the filter, never over the image.  Pooling reduces the same offsets with
+``maximum`` or ``+``.
 
 ``padding="VALID"`` keeps only windows that fit; ``"SAME"`` pads so that the output has
 ``ceil(size / stride)`` positions, putting the odd extra pixel after (bottom/right), as TF1.
@@ -17,12 +18,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import xp
+from ..errors import InvalidArgumentError
 from ..tensor_shape import TensorShape
 from .array_ops import zeros_like
-from .base import Op, ShapeError, apply_op
+from .base import FLOAT_TYPES, Op, ShapeError, apply_op
 from .shape_ops import shape
 
 _IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
+_COL2IM_BYTES = 1 << 23   # the block of gradient shares the input gradient adds back at once (8 MiB)
 _NOT_NHWC = "minitf's convolution and pooling ops support data_format='NHWC' only (like TF1's CPU kernels)"
 
 
@@ -128,11 +131,12 @@ def _geometry(input_shape, kh, kw, op_kind) -> _Geometry:
     return _Geometry(input_shape[1], input_shape[2], kh, kw, op_kind.strides, op_kind.dilations, op_kind.padding)
 
 
-def _check_args(strides, padding, data_format, what="strides"):
+def _check_args(strides, padding, data_format, what="strides", op_type="Conv2D"):
     if data_format not in (None, "NHWC"):
         raise ValueError(_NOT_NHWC)
-    if padding not in ("SAME", "VALID"):
-        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    if padding not in ("SAME", "VALID"):   # TF1's Conv2D also names EXPLICIT, which minitf lacks
+        allowed = '"SAME", "VALID", "EXPLICIT"' if op_type == "Conv2D" else '"SAME", "VALID"'
+        raise ValueError(f"Attr 'padding' of '{op_type}' Op passed string '{padding}' not in: {allowed}.")
     strides = _four(strides, what)
     if strides[0] != 1 or strides[3] != 1:
         raise ValueError(f"Current implementation does not yet support {what} in the batch and depth dimensions.")
@@ -147,7 +151,7 @@ def _four(values, what) -> list:
     if len(values) == 2:
         return [1, values[0], values[1], 1]
     if len(values) != 4:
-        raise ValueError(f"{what} must have 1, 2 or 4 elements, got {values}")
+        raise ValueError(f"{what} should be of length 1, 2 or 4 but was {len(values)}")
     return values
 
 
@@ -182,6 +186,11 @@ class _Windowed(Op):
 
     def _out_shape(self, input_dims, kh, kw, channels):
         n, h, w, _ = input_dims
+        if self.padding == "VALID":
+            for size, k, dilation in ((h, kh, self.dilations[1]), (w, kw, self.dilations[2])):
+                if size is not None and size < (k - 1) * dilation + 1:
+                    raise ShapeError(f"Negative dimension size caused by subtracting {(k - 1) * dilation + 1} "
+                                     f"from {size}")
         geometry = _Geometry(h, w, kh, kw, self.strides, self.dilations, self.padding)
         return TensorShape([n, geometry.oh, geometry.ow, channels])
 
@@ -191,6 +200,7 @@ class Conv2D(_Windowed):
     """``out[n, y, x, o] = sum over (i, j, c) of input[n, y*s + i, x*s + j, c] * filter[i, j, c, o]``."""
 
     type = "Conv2D"
+    allowed_dtypes = {0: ("input", FLOAT_TYPES)}
 
     def infer(self, x, w):
         xd, wd = _rank4(x), _rank4(w)
@@ -222,6 +232,12 @@ class Conv2D(_Windowed):
             xp.matmul(g.im2col(x[start:start + images]), w, out=out[start:start + images].reshape(-1, o))
         return out
 
+    def kernel_error(self, error, x, w):
+        if x.ndim == 4 and w.ndim == 4 and x.shape[3] != w.shape[2]:
+            return InvalidArgumentError(None, None, f"input depth must be evenly divisible by filter depth: "
+                                                    f"{x.shape[3]} vs {w.shape[2]}")
+        return None
+
     def gradient(self, op, grad):
         x, w = op.inputs
         return [apply_op(Conv2DBackpropInput(**vars(self)), (shape(x), w, grad), "Conv2DBackpropInput",
@@ -233,11 +249,12 @@ class Conv2D(_Windowed):
 class Conv2DBackpropInput(_Windowed):
     """The gradient of Conv2D for its input: every output gradient spread back over its window.
 
-    For each filter offset (i, j), one product ``dy @ filter[i, j].T`` gives the share of the
-    gradient that offset passed to one pixel of every window; it is added to those pixels.
-    (kh*kw products with a small result each, rather than one product with a result kh*kw times
-    the input's size: each share is added back while it is still in the CPU cache, along whole
-    image rows, where the one big result had to be gathered back in strided pieces of ``c``.)
+    One product ``dy @ filter.T`` gives, for every window and filter offset (i, j), the share of
+    the gradient that offset passed to one pixel (the im2col matrix's shape); col2im adds each
+    offset's shares back to the pixels it read.  The product runs over a few images at a time
+    (``_COL2IM_BYTES``): each block of shares is added back while it is still in the CPU cache,
+    and the products stay large enough for BLAS threads (kh*kw small products, one per offset,
+    stall on the threads' hand-offs: 3x slower with 2 threads on a busy machine).
     """
 
     type = "Conv2DBackpropInput"
@@ -249,13 +266,20 @@ class Conv2DBackpropInput(_Windowed):
         n, h, wd, c = (int(s) for s in input_sizes)
         kh, kw, _, o = w.shape
         g = _geometry((n, h, wd, c), kh, kw, self)
-        dy = dy.reshape(-1, o)
-        share = xp.empty((dy.shape[0], c), dtype=dy.dtype)          # one offset's share, reused
+        w_t = w.reshape(-1, o).T                      # (o, kh*kw*c): BLAS reads the transpose in place
+        offsets = list(g.inside_offsets())
+        images = max(1, min(n, _COL2IM_BYTES // max(1, g.oh * g.ow * kh * kw * c * dy.dtype.itemsize)))
+        shares = xp.empty((images * g.oh * g.ow, kh * kw * c), dtype=dy.dtype)   # reused by every block
         dx = xp.zeros((n, h, wd, c), dtype=dy.dtype)
-        for i, j, out_rows, out_cols, rows, cols in g.inside_offsets():
-            xp.matmul(dy, w[i, j].T, out=share)
-            pixels = dx[:, rows, cols, :]
-            pixels += share.reshape(n, g.oh, g.ow, c)[:, out_rows, out_cols, :]
+        for start in range(0, n, images):
+            block_dy = dy[start:start + images]
+            m = block_dy.shape[0]
+            block = xp.matmul(block_dy.reshape(-1, o), w_t, out=shares[:m * g.oh * g.ow])
+            block = block.reshape(m, g.oh, g.ow, kh, kw, c)
+            block_dx = dx[start:start + m]
+            for i, j, out_rows, out_cols, rows, cols in offsets:
+                pixels = block_dx[:, rows, cols, :]
+                pixels += block[:, out_rows, out_cols, i, j, :]
         return dx
 
     def gradient(self, op, grad):
@@ -497,8 +521,8 @@ class AvgPoolGrad(_Pool):
 
 
 def _pool(kind_cls, value, ksize, strides, padding, data_format, name, default_name):
-    strides = _check_args(strides, padding, data_format)
-    ksize = _check_args(ksize, padding, data_format, "ksize")
+    ksize = _check_args(ksize, padding, data_format, "ksize", kind_cls.type)
+    strides = _check_args(strides, padding, data_format, "strides", kind_cls.type)
     kind = kind_cls(ksize=ksize, strides=strides, padding=padding)
     return apply_op(kind, (value,), name or default_name, arg_names=("input",))
 

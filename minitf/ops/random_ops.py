@@ -10,10 +10,11 @@ import numpy as np
 
 from .. import dtypes
 from ..backend import from_numpy
+from ..errors import InvalidArgumentError
 from ..graph import get_default_graph, name_scope
 from ..tensor_shape import TensorShape
 from .base import Op, constant_value, convert_to_tensor, create_op
-from .math_ops import add, cast, floor, multiply, subtract
+from .math_ops import add, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
 
@@ -63,6 +64,30 @@ class RandomUniform(_Random):
         return rng.random(shape, dtype=np.float32)
 
 
+class RandomUniformInt(_Random):
+    """Integers drawn uniformly from ``[minval, maxval)`` (``tf.random_uniform`` of an integer dtype)."""
+
+    type = "RandomUniformInt"
+
+    def node_attrs(self, inputs):
+        return {"T": dtypes.int32, "Tout": self.dtype, "seed": self.seed, "seed2": self.seed2}
+
+    def infer(self, shape, minval, maxval):
+        return super().infer(shape)
+
+    def kernel(self, op, session):
+        rng = session.random_generator(op, _seed_list(self.seed, self.seed2))
+        np_type = self.dtype.as_numpy_dtype
+
+        def draw(shape, minval, maxval):
+            low, high = int(minval), int(maxval)
+            if low >= high:
+                raise InvalidArgumentError(None, None, f"Need minval < maxval, got {low} >= {high}")
+            return from_numpy(rng.integers(low, high, size=tuple(int(n) for n in shape)).astype(np_type))
+
+        return draw
+
+
 class RandomStandardNormal(_Random):
     type = "RandomStandardNormal"
 
@@ -109,11 +134,12 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if maxval is None:
             raise ValueError("Must specify maxval for integer dtype %r" % dtype)
         with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
+            shape_t = convert_to_tensor(_shape_list(shape), dtype=dtypes.int32, name="shape")
             low = convert_to_tensor(minval, dtype=dtype, name="min")
             high = convert_to_tensor(maxval, dtype=dtype, name="max")
-            unit = _random(RandomUniform, shape, dtypes.float64, seed, "RandomUniform")
-            span = cast(subtract(high, low), dtypes.float64)
-            return add(cast(floor(multiply(unit, span)), dtype), low, name=scope)
+            graph_seed, op_seed = get_seed(seed)
+            kind = RandomUniformInt(dtype=dtype.base_dtype, seed=graph_seed, seed2=op_seed)
+            return create_op(kind, [shape_t, low, high], scope).outputs[0]
     with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
         if maxval is None and (minval == 0 if not hasattr(minval, "dtype") else False):
             return _random(RandomUniform, shape, dtype, seed, "RandomUniform")
