@@ -54,6 +54,7 @@ BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
 REVIEW_KEY = "minitf_grading_review"   # resources[REVIEW_KEY]: grade id -> why its points are withheld
 AGENT = "minitf.grading.agent"
+STARTS = 3   # tries to start a new kernel after a restart
 
 
 def split_test_cell(source: str) -> tuple[str, str]:
@@ -288,11 +289,11 @@ class SandboxedExecute(Execute):
             self._broken = f"the notebook's kernel had to be restarted more than {self.max_restarts} times"
             return
         try:
-            await self.km.restart_kernel(now=True)
-            self.kc.stop_channels()
-            await self.async_start_new_kernel_client()
+            await self._new_kernel()
         except Exception as error:  # noqa: BLE001 - whatever it is, this notebook can go no further
             self._broken = f"the notebook's kernel could not be restarted ({type(error).__name__}: {error})"
+            if self.km is None:   # an idle manager, so that nbclient's clean-up at the end has one to close
+                self.create_kernel_manager()
             return
         for earlier in [i for i in self._ran if i < index]:
             try:
@@ -302,6 +303,26 @@ class SandboxedExecute(Execute):
                 self._ran.remove(earlier)
                 await self._restart(index)
                 return
+
+    async def _new_kernel(self) -> None:
+        """Restart the kernel in a new sandbox. A kernel that dies as it starts (on a machine still
+        busy with the remains of the last sandbox, a fork storm's, say) gets :data:`STARTS` tries."""
+        for attempt in range(1, STARTS + 1):
+            try:
+                if self.km is None:   # nbclient drops the manager of a kernel that failed to start
+                    self.create_kernel_manager()
+                    await self.km.start_kernel(extra_arguments=self.extra_arguments)
+                else:
+                    await self.km.restart_kernel(now=True)
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                await self.async_start_new_kernel_client()
+                return
+            except Exception as error:  # noqa: BLE001 - tried again, then given up on by the caller
+                if attempt == STARTS:
+                    raise
+                self.log.warning("A new kernel did not start (%s: %s); trying again", type(error).__name__, error)
+                await asyncio.sleep(attempt)
 
     async def _kernel_run(self, code: str, collect: bool) -> str | None:
         """Run ``code`` in the kernel without history or outputs; returns the grading agent's
