@@ -169,6 +169,8 @@ class SandboxedExecute(Execute):
     and every failure contained to its question (see the module's docstring)."""
 
     test_timeout = Integer(300, help="Seconds one test cell may take, student code it calls included.").tag(config=True)
+    iopub_timeout = Integer(60, help="Seconds to wait, once a cell has finished, for the rest of its output (a "
+                                     "busy machine delivers a flood of it late; nbclient waits 4).").tag(config=True)
     max_output = Integer(1 << 20, help="Bytes of output one cell keeps; the rest is dropped.").tag(config=True)
     max_restarts = Integer(5, help="Kernel restarts a notebook may cause; after that its remaining "
                                    "questions score 0 (a notebook that hangs at every turn is not graded for hours).").tag(config=True)
