@@ -55,6 +55,7 @@ END_HIDDEN = "### END HIDDEN TESTS"
 REVIEW_KEY = "minitf_grading_review"   # resources[REVIEW_KEY]: grade id -> why its points are withheld
 AGENT = "minitf.grading.agent"
 STARTS = 3   # tries to start a new kernel after a restart
+DROPPED = "minitf_grading_dropped"   # metadata of the notice that ends a cell's capped output
 
 
 def split_test_cell(source: str) -> tuple[str, str]:
@@ -446,13 +447,22 @@ class SandboxedExecute(Execute):
         return outputs
 
     def output(self, outs: list, msg: dict, display_id: str | None, cell_index: int) -> NotebookNode | None:
-        """nbclient's output handling, with the output a cell keeps capped at ``max_output`` bytes."""
-        if sum(len(json.dumps(o)) for o in outs) > self.max_output:
-            notice = f"[the rest of this cell's output was dropped: it kept the first {self.max_output} bytes]\n"
-            if not outs or outs[-1].get("text") != notice:   # on stderr: a stream of its own, kept whole
-                outs.append(new_output("stream", name="stderr", text=notice))
+        """nbclient's output handling, with the output a cell keeps capped at ``max_output`` bytes:
+        a stream keeps what fits, then a notice says the rest was dropped (display data, which
+        nbgrader's LimitOutput keeps whatever the streams' length)."""
+        if outs and outs[-1].get("metadata", {}).get(DROPPED):
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        room = self.max_output - sum(len(json.dumps(o)) for o in outs)
+        content = msg.get("content", {})
+        if room > 0 and not (msg.get("msg_type") == "stream" and len(content.get("text", "")) > room):
+            return super().output(outs, msg, display_id, cell_index)
+        out = None
+        if room > 0:   # a stream, cut to fit
+            content["text"] = content["text"][:room]
+            out = super().output(outs, msg, display_id, cell_index)
+        notice = f"[the rest of this cell's output was dropped: it kept the first {self.max_output} bytes]"
+        outs.append(new_output("display_data", data={"text/plain": notice}, metadata={DROPPED: True}))
+        return out
 
 
 def _error(ename: str, evalue: str) -> NotebookNode:
