@@ -15,7 +15,8 @@ from .. import dtypes
 from ..backend import from_numpy, to_numpy, xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .array_ops import expand_dims, eye, identity, range_, squeeze, stop_gradient, where, zeros, zeros_like, ones_like
+from .array_ops import (concat, expand_dims, eye, gather, identity, ones_like, range_, squeeze, stack, stop_gradient,
+                        transpose, where, zeros, zeros_like)
 from ..errors import InvalidArgumentError, UnimplementedError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
                    apply_op, constant_value, convert_to_tensor, create_op, shape_list)
@@ -535,6 +536,71 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
         if _keepdims(keepdims, keep_dims):
             return identity(result, name=scope)
         return squeeze(result, None if axis is None else list(axis) if matrix else [axis], name=scope)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """``tf.math.reduce_variance``: the mean squared deviation from the mean over ``axis``."""
+    with name_scope(name, "reduce_variance", [input_tensor]):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        deviations = square(subtract(x, reduce_mean(x, axis, keepdims=True)))
+        return reduce_mean(deviations, axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """``tf.math.reduce_std``: the square root of ``reduce_variance``."""
+    with name_scope(name, "reduce_std", [input_tensor]):
+        return sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def _as_matrix(x: Tensor, axes: list, contracted_first: bool):
+    """``x`` as the matrix tensordot multiplies: its free axes (in order) by the ``axes`` it contracts
+    (those first with ``contracted_first``); and the free axes' sizes, as ints when all are known
+    while the graph is built, else as a tensor, with their static sizes."""
+    rank = x.shape.ndims
+    axes = [a % rank for a in axes]
+    free = [i for i in range(rank) if i not in axes]
+    dims = x.shape.as_list()
+    if x.shape.is_fully_defined():
+        def size_of(idx):
+            return int(np.prod([dims[i] for i in idx]))
+        free_dims = [dims[i] for i in free]
+    else:
+        sizes = shape(x)
+
+        def size_of(idx):
+            return reduce_prod(gather(sizes, np.array(idx, np.int32)))
+        free_dims = gather(sizes, np.array(free, np.int32))
+    perm = axes + free if contracted_first else free + axes
+    matrix_shape = [size_of(axes), size_of(free)] if contracted_first else [size_of(free), size_of(axes)]
+    if perm != list(range(rank)):
+        x = transpose(x, perm)
+    return reshape(x, matrix_shape if x.shape.is_fully_defined() else stack(matrix_shape)), free_dims, \
+        [dims[i] for i in free]
+
+
+def tensordot(a, b, axes, name=None) -> Tensor:
+    """``tf.tensordot``: sums of products over ``axes`` -- an int n (the last n axes of ``a`` with the
+    first n of ``b``) or two lists of axes -- computed as TF1 does, as one matmul of reshaped tensors."""
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
+        a, b = convert_to_tensor(a, name="a"), convert_to_tensor(b, name="b")
+        if a.shape.ndims is None or b.shape.ndims is None:
+            raise ValueError("minitf's tf.tensordot needs tensors of known rank")
+        if isinstance(axes, int):
+            if axes < 0:
+                raise ValueError("'axes' must be at least 0.")
+            a_axes, b_axes = list(range(a.shape.ndims - axes, a.shape.ndims)), list(range(axes))
+        else:
+            a_axes, b_axes = ([x] if isinstance(x, int) else list(x) for x in axes)
+            if len(a_axes) != len(b_axes):
+                raise ValueError(f"Different number of contraction axes 'a' and 'b', {len(a_axes)} != {len(b_axes)}.")
+        a_matrix, a_free, a_static = _as_matrix(a, a_axes, contracted_first=False)
+        b_matrix, b_free, b_static = _as_matrix(b, b_axes, contracted_first=True)
+        product = matmul(a_matrix, b_matrix)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            return reshape(product, a_free + b_free, name=scope)
+        result = reshape(product, concat([a_free, b_free], 0), name=scope)
+        result.set_shape(a_static + b_static)
+        return result
 
 
 def trace(x, name=None) -> Tensor:
