@@ -1238,3 +1238,48 @@ def reverse_on_an_axis_out_of_range(tf):
 @case
 def matrix_transpose_of_a_vector(tf):
     return tf.matrix_transpose(tf.ones([3]))
+
+
+@case
+def gather_nd_index_out_of_range(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1], [2, 0]], name="gnd")
+
+
+@case
+def gather_nd_index_vectors_too_long(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1, 1]], name="gnd")
+
+
+@case
+def scatter_nd_index_out_of_range(tf):
+    return tf.scatter_nd([[1], [5]], [1.0, 2.0], [4], name="snd")
+
+
+@case
+def unique_of_a_matrix(tf):
+    return tf.unique(tf.ones([2, 2]), name="uniq")
+
+
+@case
+def conv2d_transpose_with_mismatched_channels(tf):
+    return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 5]), [1, 6, 6, 4], [1, 2, 2, 1])
+
+
+@case
+def sort_in_an_unknown_direction(tf):
+    return tf.sort(tf.constant([3.0, 1.0]), direction="UP")
+
+
+@case
+def tensordot_with_unequal_axes(tf):
+    return tf.tensordot(tf.ones([2, 3]), tf.ones([3, 2]), [[1], [0, 1]])
+
+
+@case
+def lrn_of_a_matrix(tf):
+    return tf.nn.lrn(tf.ones([2, 3]))
+
+
+@case
+def meshgrid_with_unknown_indexing(tf):
+    return tf.meshgrid([1, 2], [3, 4], indexing="xz")
