@@ -1199,9 +1199,13 @@ class ReverseV2(Op):
 
     def infer(self, x, axis):
         axes, rank = constant_value(axis), x.shape.ndims
+        seen = set()
         for i, a in enumerate(np.reshape(axes, -1) if axes is not None and rank is not None else ()):
             if not -rank <= a < rank:
                 raise ShapeError(f"'axis'[{i}] = {a} is out of valid range [0, {rank - 1}", computed=(1,))
+            if a % rank in seen:
+                raise ShapeError(f"axis {a % rank} specified more than once.", computed=(1,))
+            seen.add(a % rank)
         return x.dtype.base_dtype, x.shape
 
     def forward(self, x, axis):
@@ -1239,12 +1243,23 @@ class Pad(Op):
         if rank is None:
             return x.dtype.base_dtype, TensorShape(None)
         pads = constant_value(paddings)
+        if pads is not None and (np.asarray(pads) < 0).any():
+            raise ShapeError("Paddings must be non-negative", computed=(1,))
         dims = x.shape.as_list() if x.shape.dims is not None else [None] * rank
         return x.dtype.base_dtype, TensorShape([None if d is None or pads is None else d + int(a) + int(b)
                                                 for d, (a, b) in zip(dims, pads if pads is not None else dims)])
 
     def forward(self, x, paddings, constant_value=0):
         pads = to_numpy(paddings).tolist()
+        for (before, after), size in zip(pads, x.shape):   # TF1's kernel checks
+            if min(before, after) < 0:
+                raise InvalidArgumentError(None, None, f"Paddings must be non-negative: {before} {after}")
+            if getattr(self, "mode", None) == "REFLECT" and max(before, after) >= size:
+                raise InvalidArgumentError(None, None, f"paddings must be less than the dimension size: {before}, "
+                                                       f"{after} not less than {size}")
+            if getattr(self, "mode", None) == "SYMMETRIC" and max(before, after) > size:
+                raise InvalidArgumentError(None, None, f"paddings must be no greater than the dimension size: "
+                                                       f"{before}, {after} greater than {size}")
         if hasattr(self, "mode"):
             return xp.pad(x, pads, mode=self.mode.lower())
         return xp.pad(x, pads, constant_values=constant_value)
@@ -1341,9 +1356,10 @@ class DiagPart(Op):
 
     def forward(self, x):
         half = x.ndim // 2
-        if x.shape[:half] != x.shape[half:]:
-            raise InvalidArgumentError(None, None, f"Invalid shape {shape_list(x.shape)}: dimensions of the two "
-                                                   f"halves do not match")
+        for i in range(half):
+            if x.shape[i] != x.shape[i + half]:
+                raise InvalidArgumentError(None, None, f"Invalid shape {shape_list(x.shape)}: dimensions {i} and "
+                                                       f"{i + half} do not match.")
         n = int(np.prod(x.shape[:half]))
         return xp.diagonal(x.reshape(n, n)).reshape(x.shape[:half]).copy()
 

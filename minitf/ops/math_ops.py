@@ -17,7 +17,7 @@ from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import (concat, expand_dims, eye, gather, identity, ones_like, range_, squeeze, stack, stop_gradient,
                         transpose, where, zeros, zeros_like)
-from ..errors import InvalidArgumentError, UnimplementedError
+from ..errors import InternalError, InvalidArgumentError, UnimplementedError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
                    apply_op, constant_value, convert_to_tensor, create_op, shape_list)
 from .shape_ops import (Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, reshape,
@@ -77,7 +77,7 @@ class _Compare(_Binary):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARITHMETIC_TYPES) -> type:
+def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARITHMETIC_TYPES, first="x") -> type:
     """An element-wise op of two inputs that broadcast; ``gradient(x, y, z, grad) -> (gx, gy)``."""
     def op_gradient(self, op, grad):
         x, y = op.inputs
@@ -86,14 +86,14 @@ def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARI
 
     return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
                                      "gradient": op_gradient if gradient else None,
-                                     "allowed_dtypes": {0: ("x", allowed)}})
+                                     "allowed_dtypes": {0: (first, allowed)}})
 
 
-def _integer_division(divide):
+def _integer_division(divide, error=InvalidArgumentError, message="Integer division by zero"):
     """``divide``, refusing an integer division by zero as TF1 does (numpy would give 0)."""
     def checked(x, y):
         if y.dtype.kind in "iu" and not xp.all(y):
-            raise InvalidArgumentError(None, None, "Integer division by zero")
+            raise error(None, None, message)
         return divide(x, y)
 
     return checked
@@ -151,9 +151,13 @@ FloorDiv = _binary_op("FloorDiv", _integer_division(xp.floor_divide))
 FloorMod = _binary_op("FloorMod", _integer_division(xp.mod),
                       lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))),
                       allowed=("int32", "int64", "bfloat16", "float16", "float32", "float64"))
-TruncateDiv = _binary_op("TruncateDiv", _integer_division(_truncate_divide))
-TruncateMod = _binary_op("TruncateMod", _integer_division(xp.fmod), allowed=FloorMod.allowed_dtypes[0][1])
-Atan2 = _binary_op("Atan2", xp.arctan2, _atan2_gradient, allowed=REAL_FLOAT_TYPES)
+# TF1's kernels for these two fail on an integer 0 with an internal error (the message is TF1's)
+_TRUNCATE_BY_ZERO = dict(error=InternalError,
+                         message="Unexpected error in binary operator (only integer div and mod should have errors)")
+TruncateDiv = _binary_op("TruncateDiv", _integer_division(_truncate_divide, **_TRUNCATE_BY_ZERO))
+TruncateMod = _binary_op("TruncateMod", _integer_division(xp.fmod, **_TRUNCATE_BY_ZERO),
+                         allowed=FloorMod.allowed_dtypes[0][1])
+Atan2 = _binary_op("Atan2", xp.arctan2, _atan2_gradient, allowed=REAL_FLOAT_TYPES, first="y")
 
 
 class _Power(_Binary):
@@ -832,7 +836,12 @@ floor_div = _binary(FloorDiv, "FloorDiv")
 realdiv = _binary(RealDiv, "RealDiv")
 truncatediv = _binary(TruncateDiv, "TruncateDiv")
 truncatemod = _binary(TruncateMod, "TruncateMod")
-atan2 = _binary(Atan2, "Atan2")
+
+
+def atan2(y, x, name=None) -> Tensor:
+    """``tf.atan2``: the angle of the point ``(x, y)``, element-wise (op type Atan2)."""
+    return apply_op(Atan2(), (y, x), name or "Atan2", arg_names=("y", "x"))
+
 sub, mul = subtract, multiply
 
 
