@@ -1251,15 +1251,15 @@ class Pad(Op):
 
     def forward(self, x, paddings, constant_value=0):
         pads = to_numpy(paddings).tolist()
-        for (before, after), size in zip(pads, x.shape):   # TF1's kernel checks
+        for (before, after), dim in zip(pads, x.shape):   # TF1's kernel checks
             if min(before, after) < 0:
                 raise InvalidArgumentError(None, None, f"Paddings must be non-negative: {before} {after}")
-            if getattr(self, "mode", None) == "REFLECT" and max(before, after) >= size:
+            if getattr(self, "mode", None) == "REFLECT" and max(before, after) >= dim:
                 raise InvalidArgumentError(None, None, f"paddings must be less than the dimension size: {before}, "
-                                                       f"{after} not less than {size}")
-            if getattr(self, "mode", None) == "SYMMETRIC" and max(before, after) > size:
+                                                       f"{after} not less than {dim}")
+            if getattr(self, "mode", None) == "SYMMETRIC" and max(before, after) > dim:
                 raise InvalidArgumentError(None, None, f"paddings must be no greater than the dimension size: "
-                                                       f"{before}, {after} greater than {size}")
+                                                       f"{before}, {after} greater than {dim}")
         if hasattr(self, "mode"):
             return xp.pad(x, pads, mode=self.mode.lower())
         return xp.pad(x, pads, constant_values=constant_value)

@@ -274,10 +274,10 @@ class Conv2DBackpropInput(_Windowed):
         g = _geometry((n, h, wd, c), kh, kw, self)
         for dim, actual, computed, size, k in zip((1, 2), dy.shape[1:3], (g.oh, g.ow), (h, wd), (kh, kw)):
             if actual != computed:   # an output_shape that conv2d_transpose's value cannot come from
-                raise InvalidArgumentError(None, None, f"Conv2DCustomBackpropInput: Size of out_backprop doesn't match "
-                                                       f"computed: actual = {actual}, computed = {computed} spatial_dim: "
-                                                       f"{dim} input: {size} filter: {k} output: {actual} stride: "
-                                                       f"{self.strides[dim]} dilation: {self.dilations[dim]}")
+                raise InvalidArgumentError(None, None, (
+                    f"Conv2DCustomBackpropInput: Size of out_backprop doesn't match computed: actual = {actual}, "
+                    f"computed = {computed} spatial_dim: {dim} input: {size} filter: {k} output: {actual} stride: "
+                    f"{self.strides[dim]} dilation: {self.dilations[dim]}"))
         w_t = w.reshape(-1, o).T                      # (o, kh*kw*c): BLAS reads the transpose in place
         offsets = list(g.inside_offsets())
         images = max(1, min(n, _COL2IM_BYTES // max(1, g.oh * g.ow * kh * kw * c * dy.dtype.itemsize)))
