@@ -56,8 +56,8 @@ class Placeholder(Op):
     def kernel(self, op, session):
         def unfed():
             shape = "" if self.shape.dims is None else " and shape " + shape_list(self.shape)
-            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' with "
-                                                 f"dtype {self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
+            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                                                 f"{self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
         return unfed
 
 

@@ -295,8 +295,9 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
 def _xent(labels, logits, axis):
     logits = convert_to_tensor(logits, name="logits")
     labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
-    if axis not in (-1, None) and logits.shape.ndims is not None and axis % logits.shape.ndims != logits.shape.ndims - 1:
-        perm = list(range(logits.shape.ndims))
+    rank = logits.shape.ndims
+    if axis not in (-1, None) and rank is not None and axis % rank != rank - 1:
+        perm = list(range(rank))
         perm[axis], perm[-1] = perm[-1], perm[axis]
         logits, labels = transpose(logits, perm), transpose(labels, perm)
     scope = get_default_graph().get_name_scope()   # the op takes the scope's name, as in TF1
