@@ -219,11 +219,13 @@ def global_variables_initializer():
     return variables_initializer(global_variables())
 
 
-initialize_all_variables = global_variables_initializer
-
-
 def local_variables_initializer():
     return variables_initializer(local_variables(), name="init")
+
+
+# TF1's deprecated spellings, which TF 1.15 still exports
+initialize_all_variables, initialize_local_variables = global_variables_initializer, local_variables_initializer
+initialize_variables = variables_initializer
 
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):

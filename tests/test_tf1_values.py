@@ -3,7 +3,8 @@
 ``inputs.py``: inputs the way TF1 takes them -- lists and tuples holding tensors wherever TF1
 converts them, cross entropy on inputs of any rank (TF1 flattens the outer dimensions into a
 batch), Python and numpy scalars of every dtype, numpy dtypes and strings as dtype arguments.
-Each fetched tensor must have TF1's static shape
+``symbols.py``: TF1 symbols beyond the course's core, and the deprecated aliases TF 1.15 still
+exports (``tf.arg_max``, ``tf.to_double``...).  Each fetched tensor must have TF1's static shape
 and dtype, and its value TF1's (to float32 precision).
 """
 import pytest
@@ -12,7 +13,7 @@ import minitf as tf
 from tf1_oracle import assert_same_results, load_cases, recorded
 
 runner = load_cases("runner")
-MODULES = {name: (load_cases(name).CASES, recorded(f"{name}.tf1_15")) for name in ("inputs",)}
+MODULES = {name: (load_cases(name).CASES, recorded(f"{name}.tf1_15")) for name in ("inputs", "symbols")}
 
 
 @pytest.mark.parametrize("module", list(MODULES))

@@ -10,8 +10,8 @@ from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape, dimension_value
 from .base import (INDEX_TYPES, Const, Op, ShapeError, apply_op, constant_value, constant_value_array,
                    convert_to_tensor, create_op, register_tensor_conversion_function, shape_list)
-from .shape_ops import (check_axis, merge_shapes, reduce_to_shape, reshape, shape, shape_from_tensor, shape_of_static,
-                        sum_over)
+from .shape_ops import (check_axis, merge_shapes, rank, reduce_to_shape, reshape, shape, shape_from_tensor,
+                        shape_of_static, sum_over)
 
 
 # ---- constants and placeholders --------------------------------------------------------------
@@ -395,7 +395,6 @@ def range_(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
         start, limit = 0, start
     with name_scope(name, "Range", [start, limit, delta]) as scope:
         values = [start, limit, delta]
-        tensors = [t for t in values if isinstance(t, Tensor)]
         if dtype is None:   # TF1: the widest of the arguments' dtypes (int32 < int64 < float32 < float64)
             widths = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
             found = [v.dtype.base_dtype if isinstance(v, Tensor) else dtypes.as_dtype(constant_value_array(v).dtype)
@@ -1190,3 +1189,214 @@ def tile(input, multiples, name=None) -> Tensor:
 
 
 newaxis = None
+
+
+class ReverseV2(Op):
+    """``tf.reverse``: ``tensor`` with the order of its entries reversed along each of the axes ``axis``."""
+
+    type = "ReverseV2"
+    allowed_dtypes = {1: ("axis", INDEX_TYPES)}
+
+    def infer(self, x, axis):
+        axes, rank = constant_value(axis), x.shape.ndims
+        for i, a in enumerate(np.reshape(axes, -1) if axes is not None and rank is not None else ()):
+            if not -rank <= a < rank:
+                raise ShapeError(f"'axis'[{i}] = {a} is out of valid range [0, {rank - 1}", computed=(1,))
+        return x.dtype.base_dtype, x.shape
+
+    def forward(self, x, axis):
+        return xp.flip(x, tuple(int(a) for a in to_numpy(axis).reshape(-1)))
+
+    def gradient(self, op, grad):
+        return [reverse(grad, op.inputs[1]), None]
+
+
+def reverse(tensor, axis, name=None) -> Tensor:
+    """``tf.reverse`` (TF 1.15's, which is ``tf.reverse_v2``): reverse ``tensor`` along the axes ``axis``."""
+    return apply_op(ReverseV2(), (tensor, axis), name or "ReverseV2", ("tensor", "axis"), same_dtype=False)
+
+
+class Pad(Op):
+    """``tf.pad``: ``paddings[i] = [before, after]`` entries added around axis i, all 0 (``PadV2``: the
+    third input), or the tensor mirrored at its edges (``MirrorPad``, ``mode`` REFLECT or SYMMETRIC)."""
+
+    type = "Pad"
+    folds = True
+    allowed_dtypes = {1: ("paddings", INDEX_TYPES)}
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "Tpaddings": inputs[1].dtype.base_dtype, **vars(self)}
+
+    def infer(self, x, paddings, *constant_values):
+        if paddings.shape.ndims not in (None, 2):
+            raise ShapeError(f"Shape must be rank 2 but is rank {paddings.shape.ndims}")
+        rank, pairs = (paddings.shape.as_list() if paddings.shape.ndims == 2 else [None, None])
+        if pairs not in (None, 2):
+            raise ShapeError(f"Dimension must be 2 but is {pairs}")
+        if x.shape.ndims is not None and rank not in (None, x.shape.ndims):
+            raise ShapeError(f"Shape must be rank {rank} but is rank {x.shape.ndims}")
+        rank = x.shape.ndims if rank is None else rank
+        if rank is None:
+            return x.dtype.base_dtype, TensorShape(None)
+        pads = constant_value(paddings)
+        dims = x.shape.as_list() if x.shape.dims is not None else [None] * rank
+        return x.dtype.base_dtype, TensorShape([None if d is None or pads is None else d + int(a) + int(b)
+                                                for d, (a, b) in zip(dims, pads if pads is not None else dims)])
+
+    def forward(self, x, paddings, constant_value=0):
+        pads = to_numpy(paddings).tolist()
+        if hasattr(self, "mode"):
+            return xp.pad(x, pads, mode=self.mode.lower())
+        return xp.pad(x, pads, constant_values=constant_value)
+
+    def gradient(self, op, grad):
+        x, paddings = op.inputs[:2]
+        if hasattr(self, "mode"):
+            return [apply_op(MirrorPadGrad(mode=self.mode), (grad, paddings), "MirrorPadGrad", same_dtype=False,
+                             arg_names=("input", "paddings")), None]
+        begin = reshape(slice_(paddings, [0, 0], stack([rank(x), 1])), [-1])
+        return [slice_(grad, begin, shape(x))] + [None] * (len(op.inputs) - 1)
+
+
+class PadV2(Pad):
+    type = "PadV2"
+
+
+class MirrorPad(Pad):
+    type = "MirrorPad"
+
+
+class MirrorPadGrad(Pad):
+    """MirrorPad's gradient: the padded gradient folded back onto the entries the padding copied."""
+
+    type = "MirrorPadGrad"
+
+    def infer(self, grad, paddings):
+        pads = constant_value(paddings)
+        if grad.shape.dims is None or pads is None:
+            return grad.dtype.base_dtype, TensorShape(None if grad.shape.dims is None else [None] * grad.shape.ndims)
+        return grad.dtype.base_dtype, TensorShape([None if d is None else d - int(a) - int(b)
+                                                   for d, (a, b) in zip(grad.shape.as_list(), pads)])
+
+    def forward(self, grad, paddings):
+        skip = 1 if self.mode == "REFLECT" else 0   # REFLECT copies from the entry next to the edge
+        for axis, (before, after) in enumerate(to_numpy(paddings).tolist()):
+            grad = xp.moveaxis(grad, axis, 0)
+            n = grad.shape[0] - before - after
+            inner = grad[before:before + n].copy()
+            inner[skip:skip + before] += grad[:before][::-1]
+            inner[n - skip - after:n - skip] += grad[before + n:][::-1]
+            grad = xp.moveaxis(inner, 0, axis)
+        return grad
+
+    def gradient(self, op, grad):
+        return [pad(grad, op.inputs[1], self.mode), None]
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0) -> Tensor:
+    """``tf.pad``: ``tensor`` with ``paddings[i] = [before, after]`` entries added around axis i (see :class:`Pad`)."""
+    mode = mode.upper()
+    if mode == "CONSTANT":
+        if not isinstance(constant_values, Tensor) and np.all(np.asarray(constant_values) == 0):
+            return apply_op(Pad(), (tensor, paddings), name or "Pad", ("input", "paddings"), same_dtype=False)
+        tensor = convert_to_tensor(tensor, name="tensor")
+        return apply_op(PadV2(), (tensor, paddings, convert_to_tensor(constant_values, tensor.dtype.base_dtype)),
+                        name or "PadV2", ("input", "paddings", "constant_values"), same_dtype=False)
+    if mode not in ("REFLECT", "SYMMETRIC"):
+        raise ValueError(f"Unknown padding mode: {mode}")
+    return apply_op(MirrorPad(mode=mode), (tensor, paddings), name or "MirrorPad", ("input", "paddings"),
+                    same_dtype=False)
+
+
+class Diag(Op):
+    """``tf.diag``: a tensor of shape ``d + d`` with ``diagonal`` (of shape ``d``) on its diagonal, 0 elsewhere."""
+
+    type = "Diag"
+
+    def infer(self, diagonal):
+        if diagonal.shape.ndims == 0:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+        return diagonal.dtype.base_dtype, diagonal.shape.concatenate(diagonal.shape)
+
+    def forward(self, diagonal):
+        return xp.diagflat(diagonal.reshape(-1)).reshape(diagonal.shape * 2)
+
+    def gradient(self, op, grad):
+        return [diag_part(grad)]
+
+
+class DiagPart(Op):
+    """``tf.diag_part``: of a tensor of shape ``d + d``, the entries ``x[i..., i...]`` (shape ``d``)."""
+
+    type = "DiagPart"
+
+    def infer(self, x):
+        if x.shape.dims is None:
+            return x.dtype.base_dtype, TensorShape(None)
+        dims = x.shape.as_list()
+        half = len(dims) // 2
+        if len(dims) % 2 or not dims:
+            raise ShapeError(f"Input must have even and non-zero rank, input rank is {len(dims)}")
+        return x.dtype.base_dtype, merge_shapes(TensorShape(dims[:half]), TensorShape(dims[half:]))
+
+    def forward(self, x):
+        half = x.ndim // 2
+        if x.shape[:half] != x.shape[half:]:
+            raise InvalidArgumentError(None, None, f"Invalid shape {shape_list(x.shape)}: dimensions of the two "
+                                                   f"halves do not match")
+        n = int(np.prod(x.shape[:half]))
+        return xp.diagonal(x.reshape(n, n)).reshape(x.shape[:half]).copy()
+
+    def gradient(self, op, grad):
+        return [diag(grad)]
+
+
+def diag(diagonal, name=None) -> Tensor:
+    """``tf.diag``: see :class:`Diag`."""
+    return apply_op(Diag(), (diagonal,), name or "Diag", ("diagonal",))
+
+
+def diag_part(input, name=None) -> Tensor:
+    """``tf.diag_part``: see :class:`DiagPart`."""
+    return apply_op(DiagPart(), (input,), name or "DiagPart", ("input",))
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
+    """``tf.matrix_transpose``: swap the last two axes of a (batch of) matrices."""
+    with name_scope(name, values=[a]):
+        a = convert_to_tensor(a, name="a")
+        ndims = a.shape.ndims
+        if ndims is None or ndims < 2:
+            raise ValueError(f"Argument 'a' should be a (batch) matrix, with rank >= 2.  Found: {a.shape}")
+        return transpose(a, list(range(ndims - 2)) + [ndims - 1, ndims - 2])
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
+    """``tf.eye``: the identity matrix (ones on the diagonal), ``num_rows x num_columns``, repeated over
+    ``batch_shape``; minitf takes the sizes as Python ints and makes a constant."""
+    matrix = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
+                    dtype=dtypes.as_dtype(dtype).as_numpy_dtype)
+    return constant(np.broadcast_to(matrix, tuple(batch_shape or ()) + matrix.shape), name=name or "eye")
+
+
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
+    """``tf.boolean_mask``: the entries of ``tensor`` where ``mask`` is True; the ``k`` axes ``mask``
+    covers (from ``axis``) become one axis of unknown size, as in TF1 (Where, then Gather)."""
+    with name_scope(name, values=[tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        k, axis = mask.shape.ndims, axis or 0
+        if k is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some dimensions are None.  "
+                             "E.g. shape=[None] is ok, but shape=None is not.")
+        if k == 0:
+            raise ValueError("mask cannot be scalar.")
+        tensor.shape[axis:axis + k].assert_is_compatible_with(mask.shape)
+        dims = shape(tensor)
+        flat = reshape(tensor, concat([dims[:axis], [-1], dims[axis + k:]], 0))
+        return gather(flat, squeeze(where(reshape(mask, [-1])), axis=[1]), axis=axis)
+
+
+def is_tensor(x) -> bool:
+    """``tf.is_tensor``: whether ``x`` is a Tensor (a Python or numpy value is not)."""
+    return isinstance(x, Tensor)

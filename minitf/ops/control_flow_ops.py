@@ -20,7 +20,7 @@ from ..gradients import gradients
 from ..graph import Operation, Tensor, get_default_graph, name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import identity, zeros_like
-from .base import SKIPPED, Op, convert_to_tensor, create_op
+from .base import SKIPPED, Op, ShapeError, convert_to_tensor, create_op
 
 
 class NoOp(Op):
@@ -382,6 +382,57 @@ def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):
         inputs = [convert_to_tensor(input_)] + [convert_to_tensor(d) for d in data]
         kind = Print(message or "", -1 if first_n is None else first_n, 3 if summarize is None else summarize)
         return create_op(kind, inputs, scope).outputs[0]
+
+
+class Assert(Op):
+    """``tf.Assert``: the run fails with InvalidArgumentError when ``condition`` is False, showing ``data``
+    (at most ``summarize`` entries of each); otherwise it does nothing.  Make it a control dependency."""
+
+    type = "Assert"
+    num_outputs = 0
+    gradient = None
+    stateful = True
+    allowed_dtypes = {0: ("condition", "bool")}
+
+    def __init__(self, summarize=3):
+        self.summarize = summarize
+
+    def infer(self, condition, *data):
+        if condition.shape.ndims not in (None, 0):
+            raise ShapeError(f"Shape must be rank 0 but is rank {condition.shape.ndims}")
+        return []
+
+    def forward(self, condition, *data):
+        if not condition:
+            shown = " ".join(f"[{_shown(to_numpy(d), self.summarize)}]" for d in data)
+            raise errors.InvalidArgumentError(None, None, f"assertion failed: {shown}")
+        return ()
+
+
+def _shown(array, summarize: int) -> str:
+    """At most ``summarize`` entries, as TF1's kernels print them (``1 -2.5 abc``; ``...`` when more)."""
+    flat = np.reshape(array, -1)
+
+    def text(v):
+        return v.decode(errors="replace") if isinstance(v, bytes) else format(v, "g") if isinstance(v, float) \
+            else str(int(v)) if isinstance(v, bool) else str(v)
+
+    shown = " ".join(text(v.item() if hasattr(v, "item") else v) for v in flat[:summarize])
+    return shown + ("..." if flat.size > summarize else "")
+
+
+def Assert_(condition, data, summarize=None, name=None):  # noqa: N802  (TF1's name)
+    """``tf.Assert(condition, data)``: an op that fails the run, showing ``data``, when ``condition`` is False.
+    As in TF1, data other than strings and int32 is computed only when the check fails: the Assert is
+    then the false branch of a ``tf.cond`` named ``AssertGuard``."""
+    summarize = 3 if summarize is None else summarize
+    with name_scope(name, "Assert", [condition] + list(data)):
+        data = [convert_to_tensor(d) for d in data]
+        condition = convert_to_tensor(condition, name="Condition")
+        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
+            return create_op(Assert(summarize), [condition] + data, "Assert")
+        return cond(condition, no_op, lambda: create_op(Assert(summarize), [condition] + data, "Assert"),
+                    name="AssertGuard").op
 
 
 class PyFunc(Op):

@@ -7,17 +7,23 @@ ops are one line each (kernel, gradient), like JAX's primitives.  The lowercase 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes
-from ..backend import xp
+from ..backend import from_numpy, to_numpy, xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .array_ops import identity, range_, where, zeros_like, ones_like
+from .array_ops import expand_dims, eye, identity, range_, squeeze, stop_gradient, where, zeros, zeros_like, ones_like
 from ..errors import InvalidArgumentError, UnimplementedError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
                    apply_op, constant_value, convert_to_tensor, create_op, shape_list)
-from .shape_ops import Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, size
+from .shape_ops import (Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, reshape,
+                        shape, size)
+
+
+REAL_FLOAT_TYPES = FLOAT_AND_COMPLEX[:4]   # in the order TF1's messages list them
 
 
 # ---- element-wise ops: one line each -------------------------------------------------------------
@@ -29,13 +35,13 @@ COMPARABLE_TYPES = ("bfloat16", "float16", "float32", "float64", "uint8", "int8"
 
 # ``gradient`` gets the op's input(s), its output and the incoming gradient; with two inputs it
 # returns both inputs' gradients before the broadcasting is undone (``reduce_to_shape``).
-def _unary_op(type_name: str, forward, gradient=None, allowed=FLOAT_AND_COMPLEX) -> type:
+def _unary_op(type_name: str, forward, gradient=None, allowed=FLOAT_AND_COMPLEX, base=Op) -> type:
     """An element-wise op of one input; ``gradient(x, y, grad)`` is x's gradient (None: not differentiable);
     ``allowed``: the dtypes TF1 takes (one name for a fixed type)."""
     def op_gradient(self, op, grad):
         return [gradient(op.inputs[0], op.outputs[0], grad)]
 
-    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward),
+    return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
                                    "gradient": op_gradient if gradient else None,
                                    "allowed_dtypes": {0: ("x", allowed)}})
 
@@ -56,6 +62,13 @@ class _Binary(Op):
 def _broadcastable(a: tuple, b: tuple) -> bool:
     return all(m == n or 1 in (m, n) for m, n in zip(a[::-1], b[::-1]))
 
+
+
+class _Test(Op):
+    """An element-wise test of one input: a bool tensor of its shape (IsNan, IsInf, IsFinite)."""
+
+    def infer(self, x):
+        return dtypes.bool, x.shape
 
 
 class _Compare(_Binary):
@@ -91,6 +104,22 @@ def _div_no_nan(x, y):
     return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
 
 
+def _truncate_divide(x, y):
+    """``x / y`` rounded toward zero (C's integer division: ``-7 / 2 == -3``)."""
+    if x.dtype.kind in "iu":
+        return (x - xp.fmod(x, y)) // y
+    return xp.trunc(x / y)
+
+
+def _erf(x):
+    return from_numpy(np.vectorize(math.erf, otypes=[x.dtype])(to_numpy(x)))
+
+
+def _atan2_gradient(y, x, z, grad):
+    scale = divide(grad, add(square(x), square(y)))
+    return multiply(x, scale), multiply(negative(y), scale)
+
+
 def _pow_gradient(x, y, z, grad):
     safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
     return multiply(grad, multiply(y, pow_(x, subtract(y, 1)))), multiply(grad, multiply(z, safe_log))
@@ -121,6 +150,11 @@ FloorDiv = _binary_op("FloorDiv", _integer_division(xp.floor_divide))
 FloorMod = _binary_op("FloorMod", _integer_division(xp.mod),
                       lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))),
                       allowed=("int32", "int64", "bfloat16", "float16", "float32", "float64"))
+TruncateDiv = _binary_op("TruncateDiv", _integer_division(_truncate_divide))
+TruncateMod = _binary_op("TruncateMod", _integer_division(xp.fmod), allowed=FloorMod.allowed_dtypes[0][1])
+Atan2 = _binary_op("Atan2", xp.arctan2, _atan2_gradient, allowed=REAL_FLOAT_TYPES)
+
+
 class _Power(_Binary):
     def kernel_error(self, error, x, y):
         if x.dtype.kind in "iu" and (y < 0).any():
@@ -163,10 +197,23 @@ Sigmoid = _unary_op("Sigmoid", lambda x: 0.5 * (xp.tanh(0.5 * x) + 1),   # 1 / (
 Tanh = _unary_op("Tanh", xp.tanh, lambda x, y, g: multiply(g, subtract(1.0, square(y))))
 Sin = _unary_op("Sin", xp.sin, lambda x, y, g: multiply(g, cos(x)))
 Cos = _unary_op("Cos", xp.cos, lambda x, y, g: negative(multiply(g, sin(x))))
-Floor = _unary_op("Floor", xp.floor, allowed=FLOAT_AND_COMPLEX[:4])
-Ceil = _unary_op("Ceil", xp.ceil, allowed=FLOAT_AND_COMPLEX[:4])
+Floor = _unary_op("Floor", xp.floor, allowed=REAL_FLOAT_TYPES)
+Ceil = _unary_op("Ceil", xp.ceil, allowed=REAL_FLOAT_TYPES)
 Round = _unary_op("Round", xp.round, allowed=SIGNED_AND_COMPLEX)
 LogicalNot = _unary_op("LogicalNot", xp.logical_not, allowed="bool")
+Tan = _unary_op("Tan", xp.tan, lambda x, y, g: multiply(g, add(1.0, square(y))))
+Asin = _unary_op("Asin", xp.arcsin, lambda x, y, g: multiply(g, rsqrt(subtract(1.0, square(x)))))
+Acos = _unary_op("Acos", xp.arccos, lambda x, y, g: negative(multiply(g, rsqrt(subtract(1.0, square(x))))))
+Atan = _unary_op("Atan", xp.arctan, lambda x, y, g: divide(g, add(1.0, square(x))))
+Sinh = _unary_op("Sinh", xp.sinh, lambda x, y, g: multiply(g, cosh(x)))
+Cosh = _unary_op("Cosh", xp.cosh, lambda x, y, g: multiply(g, sinh(x)))
+Erf = _unary_op("Erf", _erf, lambda x, y, g: multiply(g, multiply(2 / math.sqrt(math.pi), exp(negative(square(x))))),
+                allowed=REAL_FLOAT_TYPES)
+Expm1 = _unary_op("Expm1", xp.expm1, lambda x, y, g: multiply(g, exp(x)))
+Rint = _unary_op("Rint", xp.rint, allowed=REAL_FLOAT_TYPES)
+IsNan = _unary_op("IsNan", xp.isnan, allowed=REAL_FLOAT_TYPES, base=_Test)
+IsInf = _unary_op("IsInf", xp.isinf, allowed=REAL_FLOAT_TYPES, base=_Test)
+IsFinite = _unary_op("IsFinite", xp.isfinite, allowed=REAL_FLOAT_TYPES, base=_Test)
 
 
 # ---- matmul --------------------------------------------------------------------------------
@@ -337,12 +384,16 @@ class Any(Reduction):
         return xp.any(x, axis=axis, keepdims=self.keep_dims)
 
 
+def _keepdims(keepdims, keep_dims) -> bool:
+    """TF1's ``keepdims``, or its older spelling ``keep_dims``."""
+    return bool(keep_dims if keepdims is None else keepdims)
+
+
 def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduction_indices=None,
                keep_dims=None):
     if axis is None:
         axis = reduction_indices
-    if keepdims is None:
-        keepdims = keep_dims or False
+    keepdims = _keepdims(keepdims, keep_dims)
     x = convert_to_tensor(input_tensor)
     if axis is None:
         rank = x.shape.ndims
@@ -378,6 +429,133 @@ reduce_min = _reducer(Min, "Min", "``tf.reduce_min``: the smallest value over ``
 reduce_prod = _reducer(Prod, "Prod", "``tf.reduce_prod``: the product over ``axis``.")
 reduce_all = _reducer(All, "All", "``tf.reduce_all``: logical and over ``axis``.")
 reduce_any = _reducer(Any, "Any", "``tf.reduce_any``: logical or over ``axis``.")
+
+
+def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int64, name=None, reduction_indices=None,
+                  keep_dims=None, input=None) -> Tensor:
+    """``tf.count_nonzero``: how many entries over ``axis`` are not zero (not False)."""
+    with name_scope(name, "count_nonzero", [input_tensor]):
+        x = convert_to_tensor(input if input_tensor is None else input_tensor, name="input_tensor")
+        nonzero = cast(not_equal(x, zeros((), x.dtype)), dtypes.int64)
+        total = reduce_sum(nonzero, axis, _keepdims(keepdims, keep_dims), reduction_indices=reduction_indices)
+        return cast(total, dtype)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    """``tf.reduce_logsumexp``: ``log(sum(exp(x)))`` over ``axis``, computed as TF1 does, after taking out
+    the largest value (so that ``exp`` cannot overflow; an infinite largest value is left in)."""
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        raw_max = reduce_max(x, axis, keepdims=True, reduction_indices=reduction_indices)
+        my_max = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
+        keep = _keepdims(keepdims, keep_dims)
+        result = log(reduce_sum(exp(subtract(x, my_max)), axis, keep, reduction_indices=reduction_indices))
+        if not keep:
+            my_max = reshape(my_max, shape(result))
+        return add(result, my_max, name=scope)
+
+
+class Cumsum(Op):
+    """``tf.cumsum``: running sums along ``axis``; ``exclusive``: each leaves its own entry out (the first
+    is 0), ``reverse``: they run from the end.  ``Cumprod`` is the same with products."""
+
+    type = "Cumsum"
+    allowed_dtypes = {0: ("x", NUMBER_TYPES), 1: ("axis", INDEX_TYPES)}
+    accumulate, start = staticmethod(xp.cumsum), 0
+
+    def __init__(self, exclusive=False, reverse=False):
+        self.exclusive, self.reverse = bool(exclusive), bool(reverse)
+
+    def infer(self, x, axis):
+        if axis.shape.ndims not in (None, 0):
+            raise ShapeError(f"Shape must be rank 0 but is rank {axis.shape.ndims}")
+        return x.dtype.base_dtype, x.shape
+
+    def forward(self, x, axis):
+        if not -x.ndim <= int(axis) < x.ndim:
+            raise InvalidArgumentError(None, None, f"ScanOp: Expected scan axis in the range [{-x.ndim}, {x.ndim}), "
+                                                   f"but got {int(axis)}")
+        axis = int(axis) % x.ndim
+        if self.reverse:
+            x = xp.flip(x, axis)
+        out = self.accumulate(x, axis=axis)
+        if self.exclusive:
+            before = (slice(None),) * axis
+            out = xp.concatenate([xp.full_like(x[before + (slice(0, 1),)], self.start), out[before + (slice(0, -1),)]],
+                                 axis)
+        return xp.flip(out, axis) if self.reverse else out
+
+    def gradient(self, op, grad):
+        return [cumsum(grad, op.inputs[1], self.exclusive, not self.reverse), None]
+
+
+class Cumprod(Cumsum):
+    type = "Cumprod"
+    accumulate, start = staticmethod(xp.cumprod), 1
+
+    def gradient(self, op, grad):   # TF1's formula: fine while no entry of x is 0
+        x, axis = op.inputs
+        return [divide(cumsum(multiply(op.outputs[0], grad), axis, self.exclusive, not self.reverse), x), None]
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """``tf.cumsum``: running sums along ``axis`` (see :class:`Cumsum`)."""
+    return apply_op(Cumsum(exclusive, reverse), (x, axis), name or "Cumsum", ("x", "axis"), same_dtype=False)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None) -> Tensor:
+    """``tf.cumprod``: running products along ``axis`` (see :class:`Cumsum`)."""
+    return apply_op(Cumprod(exclusive, reverse), (x, axis), name or "Cumprod", ("x", "axis"), same_dtype=False)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None) -> Tensor:
+    """``tf.norm`` of a real tensor: a vector norm over ``axis`` (all entries by default; ``ord`` 1, 2,
+    ``np.inf`` or any p > 0), or with two axes a matrix norm (``'fro'``, 1 or ``np.inf``)."""
+    matrix = isinstance(axis, (list, tuple)) and len(axis) == 2
+    if not (ord == "euclidean" or (matrix and ord == "fro") or (
+            isinstance(ord, (int, float)) and ord > 0 and (not matrix or ord in (1, np.inf)))):
+        raise ValueError(f"'ord' must be a supported vector norm, got {ord}" if not matrix else
+                         f"'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, inf], got {ord}")
+    with name_scope(name, "norm", [tensor]) as scope:
+        x = convert_to_tensor(tensor, name="tensor")
+        if x.dtype.is_complex:
+            raise TypeError("minitf's tf.norm takes real tensors")
+        size = abs_(x)
+        if ord in ("euclidean", "fro", 2):
+            result = sqrt(reduce_sum(square(x), axis, keepdims=True))
+        elif matrix:   # 1: the largest column sum; inf: the largest row sum
+            rows, columns = axis if ord == 1 else axis[::-1]
+            result = reduce_max(reduce_sum(size, rows, keepdims=True), columns, keepdims=True)
+        elif ord == np.inf:
+            result = reduce_max(size, axis, keepdims=True)
+        elif ord == 1:
+            result = reduce_sum(size, axis, keepdims=True)
+        else:
+            result = pow_(reduce_sum(pow_(size, float(ord)), axis, keepdims=True), 1.0 / ord)
+        if _keepdims(keepdims, keep_dims):
+            return identity(result, name=scope)
+        return squeeze(result, None if axis is None else list(axis) if matrix else [axis], name=scope)
+
+
+def trace(x, name=None) -> Tensor:
+    """``tf.trace``: the sum of the diagonal of each matrix (the last two axes); minitf needs their sizes
+    while the graph is built."""
+    with name_scope(name, "Trace", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        dims = x.shape.as_list()[-2:] if x.shape.ndims is not None and x.shape.ndims >= 2 else [None]
+        if None in dims:
+            raise ValueError(f"minitf's tf.trace needs matrices of known size, got shape {x.shape}")
+        return reduce_sum(multiply(x, eye(*dims, dtype=x.dtype.base_dtype)), [-2, -1], name=scope)
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
+    """``tf.sequence_mask``: ``mask[..., j] = j < lengths[...]`` for ``j < maxlen`` (the longest length by default)."""
+    with name_scope(name, "SequenceMask", [lengths, maxlen]):
+        lengths = convert_to_tensor(lengths, name="lengths")
+        maxlen = reduce_max(lengths) if maxlen is None else convert_to_tensor(maxlen, name="maxlen")
+        row = range_(0, maxlen, 1)
+        mask = less(row, cast(expand_dims(lengths, -1), maxlen.dtype))
+        return mask if dtypes.as_dtype(dtype) == dtypes.bool else cast(mask, dtype)
 
 
 class ArgMax(Op):
@@ -433,6 +611,16 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
                     arg_names=("input", "dimension"))
 
 
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):
+    """``tf.arg_max`` (deprecated in TF1): ``tf.argmax``, the axis called ``dimension``."""
+    return argmax(input, dimension, name, output_type=output_type)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):
+    """``tf.arg_min`` (deprecated in TF1): ``tf.argmin``, the axis called ``dimension``."""
+    return argmin(input, dimension, name, output_type=output_type)
+
+
 # ---- casts and n-ary ops -------------------------------------------------------------------
 class Cast(Op):
     """Change the element type; float -> int truncates toward zero, bool -> float gives 0./1."""
@@ -474,6 +662,18 @@ def cast(x, dtype, name=None) -> Tensor:
 
 def to_float(x, name="ToFloat"):
     return cast(x, dtypes.float32, name=name)
+
+
+def to_double(x, name="ToDouble"):
+    return cast(x, dtypes.float64, name)
+
+
+def to_complex64(x, name="ToComplex64"):
+    return cast(x, dtypes.complex64, name)
+
+
+def to_complex128(x, name="ToComplex128"):
+    return cast(x, dtypes.complex128, name)
 
 
 def to_int32(x, name="ToInt32"):
@@ -562,6 +762,11 @@ greater_equal = _binary(GreaterEqual, "GreaterEqual")
 logical_and = _binary(LogicalAnd, "LogicalAnd")
 logical_or = _binary(LogicalOr, "LogicalOr")
 mod = floormod = _binary(FloorMod, "FloorMod")
+floor_div = _binary(FloorDiv, "FloorDiv")
+realdiv = _binary(RealDiv, "RealDiv")
+truncatediv = _binary(TruncateDiv, "TruncateDiv")
+truncatemod = _binary(TruncateMod, "TruncateMod")
+atan2 = _binary(Atan2, "Atan2")
 sub, mul = subtract, multiply
 
 
@@ -637,6 +842,24 @@ floor = _unary(Floor, "Floor")
 ceil = _unary(Ceil, "Ceil")
 round_ = _unary(Round, "Round")
 logical_not = _unary(LogicalNot, "LogicalNot")
+tan, asin, acos, atan = _unary(Tan, "Tan"), _unary(Asin, "Asin"), _unary(Acos, "Acos"), _unary(Atan, "Atan")
+sinh, cosh = _unary(Sinh, "Sinh"), _unary(Cosh, "Cosh")
+erf, expm1, rint = _unary(Erf, "Erf"), _unary(Expm1, "Expm1"), _unary(Rint, "Rint")
+is_nan, is_inf, is_finite = _unary(IsNan, "IsNan"), _unary(IsInf, "IsInf"), _unary(IsFinite, "IsFinite")
+
+
+def logical_xor(x, y, name="LogicalXor") -> Tensor:
+    """``tf.logical_xor``: ``(x or y) and not (x and y)``, built from those three ops as TF1 builds it."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
+
+
+def scalar_mul(scalar, x, name=None) -> Tensor:
+    """``tf.scalar_mul``: ``scalar * x``, refusing a ``scalar`` that is not one."""
+    scalar = convert_to_tensor(scalar, dtype=x.dtype.base_dtype if isinstance(x, Tensor) else None, name="scalar")
+    if scalar.shape.ndims != 0:
+        raise ValueError(f"Only scalar multiply works, got shape {scalar.shape}")
+    with name_scope(name, "scalar_mul", [scalar, x]) as scope:
+        return multiply(scalar, x, name=scope)
 
 
 # ---- Python operators on tensors (TF1's base names: a+b is `add`, tf.add is `Add`) ----------

@@ -21,8 +21,8 @@ from .array_ops import (expand_dims, gather, one_hot, squeeze, stop_gradient, tr
                         where, zeros_like)
 from .base import (FLOAT_TYPES, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, Op, ShapeError, apply_op, constant_value,
                    convert_to_tensor, create_op, shape_list)
-from .math_ops import (add, cast, exp, greater_equal, log1p, matmul, maximum, multiply, negative, reduce_mean,
-                       reduce_sum, rsqrt, squared_difference, subtract)
+from .math_ops import (abs_, add, cast, divide, exp, greater, greater_equal, log1p, matmul, maximum, multiply, negative,
+                       reduce_mean, reduce_sum, rsqrt, square, squared_difference, subtract)
 from .shape_ops import broadcast_to, merge_shapes, reshape, shape
 
 _WARNED: set = set()
@@ -105,6 +105,36 @@ def elu(features, name=None):
 def softplus(features, name=None):
     """``tf.nn.softplus``: ``log(exp(features) + 1)``."""
     return apply_op(Softplus(), (features,), name or "Softplus", arg_names=("features",))
+
+
+def log_sigmoid(x, name=None):
+    """``tf.log_sigmoid``: ``log(1 / (1 + exp(-x)))``, computed as ``-softplus(-x)`` (no overflow)."""
+    with name_scope(name, "LogSigmoid", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return negative(softplus(negative(x)), name=scope)
+
+
+def softsign(features, name=None):
+    """``tf.nn.softsign``: ``features / (1 + |features|)``."""
+    with name_scope(name, "Softsign", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return divide(features, add(abs_(features), 1.0), name=scope)
+
+
+def selu(features, name=None):
+    """``tf.nn.selu``: ``scale * features`` where positive, else ``scale * alpha * (exp(features) - 1)``, with
+    the constants that keep activations near mean 0 and variance 1 (Klambauer et al., 2017)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    with name_scope(name, "Selu", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        negative_part = multiply(alpha * scale, elu(features))
+        return where(greater(features, 0.0), multiply(scale, features), negative_part, name=scope)
+
+
+def relu_layer(x, weights, biases, name=None):
+    """``tf.nn.relu_layer``: ``relu(x @ weights + biases)``."""
+    with name_scope(name, "relu_layer", [x, weights, biases]) as scope:
+        return relu(bias_add(matmul(x, weights), biases), name=scope)
 
 
 def leaky_relu(features, alpha=0.2, name=None):
@@ -342,6 +372,21 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         return add(subtract(relu_logits, multiply(logits, labels)), log1p(exp(neg_abs_logits)), name=scope)
 
 
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None, targets=None):
+    """``tf.nn.weighted_cross_entropy_with_logits``: the logistic loss with the positive term weighted by
+    ``pos_weight``: ``(1 - z) * x + (1 + (q - 1) * z) * log(1 + exp(-x))`` (z = labels, q = pos_weight),
+    computed as TF1 does so that ``exp`` cannot overflow.  ``targets`` is TF1's older name for ``labels``."""
+    labels = targets if labels is None else labels
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
+        if not labels.shape.is_compatible_with(logits.shape):
+            raise ValueError(f"logits and targets must have the same shape ({logits.shape} vs {labels.shape})")
+        log_weight = add(1.0, multiply(subtract(pos_weight, 1.0), labels))
+        softplus_part = add(log1p(exp(negative(abs_(logits)))), relu(negative(logits)))
+        return add(multiply(subtract(1.0, labels), logits), multiply(log_weight, softplus_part), name=scope)
+
+
 # ---- losses and statistics --------------------------------------------------------------------
 class L2Loss(Op):
     """``sum(t ** 2) / 2``, a scalar."""
@@ -362,6 +407,14 @@ class L2Loss(Op):
 def l2_loss(t, name=None):
     """``tf.nn.l2_loss``: half the squared L2 norm (``[1, 2, 3]`` -> ``7.0``)."""
     return apply_op(L2Loss(), (t,), name or "L2Loss", arg_names=("t",))
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``tf.nn.l2_normalize``: ``x / sqrt(max(sum(x ** 2), epsilon))`` over ``axis``."""
+    with name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        square_sum = reduce_sum(square(x), dim if axis is None else axis, keepdims=True)
+        return multiply(x, rsqrt(maximum(square_sum, epsilon)), name=scope)
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):

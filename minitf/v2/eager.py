@@ -227,6 +227,7 @@ class EagerContext(Graph):
     """
 
     executes_eagerly = True
+    variable_class = None   # minitf.v2.variables.Variable, which sets it (that module is built on this one)
 
     def __init__(self):
         super().__init__()
@@ -275,11 +276,9 @@ class EagerContext(Graph):
     def make_variable(self, initial_value=None, trainable=None, collections=None, name=None, dtype=None, **kwargs):
         """TF1's ``tf.Variable(...)`` called with eager execution on: a TF2 variable (its arguments
         that only a graph uses -- collections, caching_device, expected_shape... -- change nothing)."""
-        from .variables import Variable   # (variables.py is built on this module)
-
-        return Variable(initial_value, trainable=trainable, name=name, dtype=dtype,
-                        validate_shape=kwargs.get("validate_shape", True), shape=kwargs.get("shape"),
-                        constraint=kwargs.get("constraint"))
+        return self.variable_class(initial_value, trainable=trainable, name=name, dtype=dtype,
+                                   validate_shape=kwargs.get("validate_shape", True), shape=kwargs.get("shape"),
+                                   constraint=kwargs.get("constraint"))
 
     # ---- what a Session gives stateful kernels ---------------------------------------------
     def variable_value(self, variable):

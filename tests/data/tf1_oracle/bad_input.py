@@ -1158,3 +1158,83 @@ def minimize_an_int_loss(tf):
 @case
 def saver_without_variables(tf):
     return tf.train.Saver()
+
+
+# ---- TF1's wider math and array ops ------------------------------------------------------------------
+@case
+def assert_equal_fails_when_run(tf):
+    p = tf.placeholder(tf.int32, [2], name="p")
+    with tf.control_dependencies([tf.assert_equal(p, [1, 3], name="check")]):
+        return Run(tf.identity(p, name="checked"), {p: [1, 2]})
+
+
+@case
+def assert_equal_of_constants_fails_while_building(tf):
+    return tf.assert_equal(tf.constant([1, 2], name="a"), tf.constant([1, 3], name="b"), name="check")
+
+
+@case
+def assert_positive_fails_when_run(tf):
+    p = tf.placeholder(tf.float32, [3], name="p")
+    with tf.control_dependencies([tf.assert_positive(p, name="check")]):
+        return Run(tf.identity(p, name="checked"), {p: [1.0, -2.0, 3.0]})
+
+
+@case
+def assert_rank_of_a_static_shape(tf):
+    return tf.assert_rank(tf.constant([1, 2], name="v"), 2)
+
+
+@case
+def pad_with_paddings_for_another_rank(tf):
+    return tf.pad(tf.ones([2, 3]), [[1, 1]], name="pad")
+
+
+@case
+def pad_with_an_unknown_mode(tf):
+    return tf.pad(tf.ones([2, 3]), [[1, 1], [0, 0]], mode="WRAP")
+
+
+@case
+def diag_of_a_scalar(tf):
+    return tf.diag(tf.constant(1.0), name="diag")
+
+
+@case
+def diag_part_of_an_odd_rank(tf):
+    return tf.diag_part(tf.ones([2, 2, 2]), name="dp")
+
+
+@case
+def cumsum_on_an_axis_out_of_range(tf):
+    return tf.cumsum(tf.ones([2, 3]), axis=2, name="cs")
+
+
+@case
+def scalar_mul_by_a_vector(tf):
+    return tf.scalar_mul(tf.constant([2.0, 3.0]), tf.ones([2]))
+
+
+@case
+def boolean_mask_with_a_scalar_mask(tf):
+    return tf.boolean_mask(tf.ones([2]), True)
+
+
+@case
+def norm_with_an_unknown_ord(tf):
+    return tf.norm(tf.ones([2, 2]), ord="nuc")
+
+
+@case
+def is_nan_of_integers(tf):
+    return tf.is_nan(tf.constant([1, 2]), name="isnan")
+
+
+@case
+def reverse_on_an_axis_out_of_range(tf):
+    return tf.reverse(tf.ones([2, 3]), [2], name="rev")
+
+
+@case
+def matrix_transpose_of_a_vector(tf):
+    return tf.matrix_transpose(tf.ones([3]))

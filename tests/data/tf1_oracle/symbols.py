@@ -1,0 +1,163 @@
+"""TF1 symbols beyond the course's core, each on a small input: what TF 1.15 computes (see runner.py).
+
+``symbols.tf1_15.json`` holds TF 1.15's static shapes, dtypes and values; ``tests/test_tf1_values.py``
+compares minitf's.  Deprecated aliases that TF 1.15 still exports are here too (``tf.arg_max``).
+"""
+import numpy as np
+
+from runner import Run, registry
+
+CASES, case = registry()
+
+X = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.5]], np.float32)
+
+
+# ---- deprecated aliases TF 1.15 still exports ------------------------------------------------------------
+@case
+def arg_max_and_arg_min(tf):
+    return [tf.arg_max(X, 1), tf.arg_min(X, 0), tf.arg_max(X, 0, output_type=tf.int32)]
+
+
+@case
+def to_double_and_complex(tf):
+    return [tf.to_double(X), tf.to_complex64(X), tf.to_complex128([1.0, 2.0])]
+
+
+@case
+def initialize_local_variables_and_variables(tf):
+    v = tf.Variable(3.0, name="v")
+    w = tf.Variable(4.0, name="w", collections=[tf.GraphKeys.LOCAL_VARIABLES])
+    return Run([v + w], before=[tf.initialize_variables([v]), tf.initialize_local_variables()])
+
+
+@case
+def floor_div_and_realdiv(tf):
+    return [tf.floor_div(tf.constant([7, -7]), tf.constant([2, 2])), tf.realdiv(X, 2.0)]
+
+
+@case
+def truncatediv_and_truncatemod(tf):
+    return [tf.truncatediv(tf.constant([7, -7]), tf.constant([2, 2])),
+            tf.truncatemod(tf.constant([7, -7]), tf.constant([2, 2]))]
+
+
+# ---- math ---------------------------------------------------------------------------------------------
+@case
+def log_sigmoid_and_logical_xor(tf):
+    return [tf.log_sigmoid(X), tf.logical_xor([True, True, False], [True, False, False])]
+
+
+@case
+def is_nan_inf_finite(tf):
+    values = tf.constant([1.0, np.nan, np.inf, -np.inf])
+    return [tf.is_nan(values), tf.is_inf(values), tf.is_finite(values)]
+
+
+@case
+def scalar_mul(tf):
+    return tf.scalar_mul(2.5, tf.constant(X))
+
+
+@case
+def count_nonzero(tf):
+    return [tf.count_nonzero(tf.constant([[0, 1, 2], [0, 0, 3]])), tf.count_nonzero(X > 0, axis=1)]
+
+
+@case
+def reduce_logsumexp(tf):
+    return [tf.reduce_logsumexp(X), tf.reduce_logsumexp(X, axis=1, keepdims=True)]
+
+
+@case
+def cumsum_and_cumprod(tf):
+    return [tf.cumsum(X, axis=1), tf.cumsum(X, axis=0, exclusive=True), tf.cumsum(X, axis=1, reverse=True),
+            tf.cumprod(X, axis=1)]
+
+
+@case
+def trigonometry(tf):
+    x = tf.constant([0.25, 0.5], tf.float32)
+    return [tf.tan(x), tf.asin(x), tf.acos(x), tf.atan(x), tf.sinh(x), tf.cosh(x), tf.atan2(x, x + 1)]
+
+
+@case
+def erf_expm1_rint(tf):
+    return [tf.erf(X), tf.expm1(X), tf.rint(tf.constant([0.5, 1.5, 2.4, -0.5]))]
+
+
+# ---- arrays ---------------------------------------------------------------------------------------------
+@case
+def reverse(tf):
+    return [tf.reverse(X, [1]), tf.reverse_v2(X, [0, 1])]
+
+
+@case
+def pad(tf):
+    return [tf.pad(X, [[1, 0], [0, 2]]), tf.pad(X, [[0, 0], [1, 1]], constant_values=9.0),
+            tf.pad(X, [[1, 1], [2, 2]], mode="REFLECT"), tf.pad(X, [[1, 1], [1, 1]], mode="SYMMETRIC")]
+
+
+@case
+def matrix_transpose_diag_trace_eye(tf):
+    return [tf.matrix_transpose(X), tf.diag([1.0, 2.0]), tf.diag_part(tf.constant([[1.0, 2.0], [3.0, 4.0]])),
+            tf.trace(tf.constant([[1.0, 2.0], [3.0, 4.0]])), tf.eye(2, 3), tf.eye(2, dtype=tf.int32)]
+
+
+@case
+def boolean_mask_and_sequence_mask(tf):
+    return [tf.boolean_mask(X, [True, False]), tf.boolean_mask(X, X > 0), tf.sequence_mask([1, 3], 4)]
+
+
+@case
+def norm(tf):
+    return [tf.norm(X), tf.norm(X, axis=1), tf.norm(X, ord=1, axis=0)]
+
+
+@case
+def is_tensor_and_dimension_value(tf):
+    return tf.constant([tf.is_tensor(tf.constant(1)), tf.is_tensor(3)])
+
+
+# ---- tf.nn and tf.losses ---------------------------------------------------------------------------------
+@case
+def nn_l2_normalize(tf):
+    return [tf.nn.l2_normalize(X, axis=1), tf.nn.l2_normalize(X, 0)]
+
+
+@case
+def nn_softsign_selu_relu_layer(tf):
+    return [tf.nn.softsign(X), tf.nn.selu(X), tf.nn.relu_layer(X, tf.ones([3, 2]), tf.constant([0.5, -20.0]))]
+
+
+@case
+def nn_weighted_cross_entropy(tf):
+    return tf.nn.weighted_cross_entropy_with_logits(targets=tf.constant([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]),
+                                                    logits=X, pos_weight=2.0)
+
+
+@case
+def losses_regression(tf):
+    labels = tf.constant([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    probs = tf.sigmoid(X)
+    return [tf.losses.absolute_difference(labels, X), tf.losses.huber_loss(labels, X),
+            tf.losses.huber_loss(labels, X, delta=0.5), tf.losses.log_loss(labels, probs),
+            tf.losses.hinge_loss(labels, X)]
+
+
+# ---- tf.train schedules ----------------------------------------------------------------------------------
+@case
+def learning_rate_schedules(tf):
+    step = tf.constant(30)
+    return [tf.train.polynomial_decay(0.1, step, 100, 0.01), tf.train.natural_exp_decay(0.1, step, 10, 0.5),
+            tf.train.inverse_time_decay(0.1, step, 10, 0.5), tf.train.cosine_decay(0.1, step, 100),
+            tf.train.polynomial_decay(0.1, step, 20, 0.01, power=2.0, cycle=True)]
+
+
+# ---- checks ----------------------------------------------------------------------------------------------
+@case
+def asserts_that_hold(tf):
+    x = tf.constant([1, 2])
+    checks = [tf.assert_equal(x, [1, 2]), tf.assert_positive(x), tf.assert_less(x, 3), tf.assert_rank(x, 1),
+              tf.assert_non_negative(x), tf.assert_greater_equal(x, 1)]
+    with tf.control_dependencies(checks):
+        return tf.identity(x)
