@@ -123,6 +123,21 @@ def test_functional_and_subclassed_models(keras, tf):
     assert len(subclassed.trainable_variables) == 4
 
 
+def test_softmax_and_relu_layers_and_a_model_inside_a_model(keras):
+    """TF2's quickstart: logits from a trained model, probabilities from ``Sequential([model, Softmax()])``."""
+    x, y = _blobs()
+    model = keras.Sequential([keras.layers.Dense(16), keras.layers.ReLU(), keras.layers.Dense(3)])
+    model.compile(keras.optimizers.Adam(0.02), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  ["accuracy"])
+    model.fit(x, y, epochs=10, verbose=0)
+    assert model.evaluate(x, y, verbose=0)[1] > 0.97
+    probability_model = keras.Sequential([model, keras.layers.Softmax()])
+    logits, probs = model(x[:4]).numpy(), probability_model(x[:4]).numpy()
+    np.testing.assert_allclose(probs, np.exp(logits) / np.exp(logits).sum(1, keepdims=True), rtol=1e-5)
+    assert keras.layers.ReLU()(np.array([[-1., 2.]])).numpy().tolist() == [[0., 2.]]
+    np.testing.assert_allclose(keras.layers.Softmax(axis=0)(np.zeros((2, 3))).numpy(), np.full((2, 3), 0.5))
+
+
 # ---- training ----------------------------------------------------------------------------------
 def test_fit_evaluate_predict(keras):
     x, y = _blobs()
@@ -239,6 +254,43 @@ def test_compile_errors(keras):
         model.compile("adam", "crossentropy")
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier: 'adamw'"):
         model.compile("adamw", "mse")
+
+
+def test_metric_objects_keep_a_running_mean_eagerly_and_in_a_function(keras, tf):
+    """TF2's custom training loop: ``train_loss(loss)`` and ``train_accuracy(labels, predictions)``
+    inside a tf.function, ``result()`` and ``reset_state()`` between epochs (numbers as TF2 gives them)."""
+    mean = keras.metrics.Mean(name="train_loss")
+    assert mean.result().numpy() == 0.0
+    assert mean([1., 2., 3.]).numpy() == 2.0 and mean(5.).numpy() == 2.75      # each value counts once
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    accuracy.update_state([1, 0], [[0.1, 0.9], [0.2, 0.8]])
+    assert accuracy.result().numpy() == 0.5
+    accuracy.reset_state()
+    assert accuracy.result().numpy() == 0.0
+
+    x, y = _blobs(96)
+    model = keras.Sequential([keras.layers.Dense(3)])
+    loss_object = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    losses, hits = [], []
+
+    @tf.function
+    def step(images, labels):
+        logits = model(images)
+        loss = loss_object(labels, logits)
+        mean(loss)
+        accuracy(labels, logits)
+        return loss, tf.argmax(logits, 1)
+
+    for epoch in range(2):
+        mean.reset_states()
+        accuracy.reset_states()
+        for start in range(0, 96, 32):
+            loss, predicted = step(x[start:start + 32].astype(np.float32), y[start:start + 32])
+            losses.append(loss.numpy())
+            hits.extend(predicted.numpy() == y[start:start + 32])
+        assert mean.result().numpy() == pytest.approx(np.mean(losses[-3:]), rel=1e-6)
+        assert accuracy.result().numpy() == pytest.approx(np.mean(hits[-96:]), rel=1e-6)
+    assert step.experimental_get_tracing_count() == 1
 
 
 # ---- optimizers and losses against real TensorFlow 2 and minitf's TF1 optimizers -------------------

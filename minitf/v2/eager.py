@@ -277,8 +277,8 @@ class EagerContext(Graph):
         """TF1's ``tf.Variable(...)`` called with eager execution on: a TF2 variable (its arguments
         that only a graph uses -- collections, caching_device, expected_shape... -- change nothing)."""
         return self.variable_class(initial_value, trainable=trainable, name=name, dtype=dtype,
-                        validate_shape=kwargs.get("validate_shape", True), shape=kwargs.get("shape"),
-                        constraint=kwargs.get("constraint"))
+                                   validate_shape=kwargs.get("validate_shape", True), shape=kwargs.get("shape"),
+                                   constraint=kwargs.get("constraint"))
 
     # ---- what a Session gives stateful kernels ---------------------------------------------
     def variable_value(self, variable):

@@ -257,6 +257,24 @@ class Activation(Layer):
         return self.activation(inputs)
 
 
+class Softmax(Layer):
+    """``Softmax()``: probabilities from logits along ``axis`` (TF2's quickstart appends it to a model)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        return activations.get("softmax")(inputs, axis=self.axis)
+
+
+class ReLU(Layer):
+    """``ReLU()``: ``max(x, 0)`` as a layer."""
+
+    def call(self, inputs):
+        return activations.get("relu")(inputs)
+
+
 class Reshape(Layer):
     """``Reshape((28, 28, 1))``: give each example a new shape (the batch dimension is kept)."""
 
