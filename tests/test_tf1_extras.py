@@ -106,6 +106,29 @@ def test_tf_random_and_tf_math_spellings():
         assert sess.run(values)[2][0] == 0.0
 
 
+def test_multinomial_draws_each_class_as_often_as_softmax_says():
+    probabilities = np.array([[0.2, 0.5, 0.3], [0.9, 0.05, 0.05]])
+    samples = tf.multinomial(tf.constant(np.log(probabilities), tf.float32), 20000, seed=1)
+    assert samples.shape.as_list() == [2, 20000] and samples.dtype == tf.int64
+    with tf.Session() as sess:
+        drawn = sess.run(samples)
+    with tf.Session() as sess:   # seeded: a new session draws the same
+        np.testing.assert_array_equal(sess.run(samples), drawn)
+    frequencies = [np.bincount(row, minlength=3) / row.size for row in drawn]
+    np.testing.assert_allclose(frequencies, probabilities, atol=0.015)   # about 4 standard deviations
+
+
+def test_a_failing_assert_names_its_data_and_stops_the_run():
+    x = tf.placeholder(tf.float32, [3], name="x")
+    with tf.control_dependencies([tf.assert_non_negative(x, message="x must not be negative")]):
+        y = tf.sqrt(x)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y, {x: [0.0, 4.0, 9.0]}), [0.0, 2.0, 3.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^assertion failed: \[x must not be negative\] "
+                           r"\[Condition x >= 0 did not hold element-wise:\] \[x \(x:0\) = \] \[1 -4 9\]"):
+            sess.run(y, {x: [1.0, -4.0, 9.0]})
+
+
 def test_compat_helpers():
     assert tf.compat.v1 is tf and tf.compat.as_bytes("é") == b"\xc3\xa9" and tf.compat.as_text(b"ab") == "ab"
     assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(Path("a")) == "a"

@@ -230,3 +230,9 @@ def nn_conv2d_transpose(tf):
     filters = tf.constant(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2, dtype=np.float32).reshape(3, 3, 4, 2))
     return [tf.nn.conv2d_transpose(value, filters, [2, 6, 6, 4], [1, 2, 2, 1]),
             tf.nn.conv2d_transpose(value, filters, [2, 7, 7, 4], [1, 2, 2, 1], padding="VALID")]
+
+
+@case
+def multinomial_of_certain_classes(tf):
+    logits = tf.constant([[0.0, -np.inf, -np.inf], [-np.inf, -np.inf, 2.0]])
+    return [tf.multinomial(logits, 4, seed=3), tf.random.categorical(logits, 3, dtype=tf.int32)]
