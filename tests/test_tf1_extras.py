@@ -129,6 +129,27 @@ def test_a_failing_assert_names_its_data_and_stops_the_run():
             sess.run(y, {x: [1.0, -4.0, 9.0]})
 
 
+def test_random_crops_and_flips_draw_anew_at_each_run():
+    image = np.arange(4 * 5 * 2, dtype=np.float32).reshape(4, 5, 2)
+    crop = tf.random_crop(image, [2, 3, 2])
+    flip = tf.image.random_flip_left_right(image)
+    batch_flip = tf.image.random_flip_up_down(np.stack([image] * 8))
+    windows = {(i, j) for i in range(3) for j in range(3)}
+    with tf.Session() as sess:
+        seen, flips = set(), set()
+        for _ in range(60):
+            got, flipped, batch = sess.run([crop, flip, batch_flip])
+            corner = np.argwhere(image == got[0, 0, 0])[0]
+            np.testing.assert_array_equal(got, image[corner[0]:corner[0] + 2, corner[1]:corner[1] + 3])
+            seen.add(tuple(corner[:2]))
+            assert np.array_equal(flipped, image) or np.array_equal(flipped, image[:, ::-1])
+            flips.add(np.array_equal(flipped, image))
+            assert all(np.array_equal(b, image) or np.array_equal(b, image[::-1]) for b in batch)
+        assert seen == windows and flips == {True, False}
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^assertion failed: \[Need value.shape >= size"):
+            sess.run(tf.random_crop(image, [5, 1, 1]))
+
+
 def test_compat_helpers():
     assert tf.compat.v1 is tf and tf.compat.as_bytes("é") == b"\xc3\xa9" and tf.compat.as_text(b"ab") == "ab"
     assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(Path("a")) == "a"

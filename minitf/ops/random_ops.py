@@ -11,10 +11,13 @@ import numpy as np
 from .. import dtypes
 from ..backend import from_numpy, to_numpy
 from ..errors import InvalidArgumentError
-from ..graph import get_default_graph, name_scope
+from ..graph import control_dependencies, get_default_graph, name_scope
 from ..tensor_shape import TensorShape
 from .base import FLOAT_TYPES, Op, ShapeError, constant_value, convert_to_tensor, create_op
-from .math_ops import add, multiply, subtract
+from .array_ops import identity, slice_
+from .control_flow_ops import Assert_
+from .math_ops import add, floormod, greater_equal, multiply, reduce_all, subtract
+from .shape_ops import shape
 
 DEFAULT_GRAPH_SEED = 87654321
 
@@ -247,3 +250,18 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
 def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     """``tf.random.categorical``: TF 1.15's newer name for ``tf.multinomial``."""
     return _categorical(logits, num_samples, dtype, seed, "categorical", name)
+
+
+def random_crop(value, size, seed=None, name=None):
+    """``tf.random_crop``: a window of shape ``size`` at a random place in ``value`` (a new place at each
+    run; augmentation crops images with it).  The run fails if ``value`` is smaller than ``size``."""
+    with name_scope(name, "random_crop", [value, size]) as scope:
+        value = convert_to_tensor(value, name="value")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        dims = shape(value)
+        check = Assert_(reduce_all(greater_equal(dims, size)), ["Need value.shape >= size, got ", dims, size],
+                        summarize=1000)
+        with control_dependencies([check]):
+            dims = identity(dims)
+        offset = random_uniform(shape(dims), dtype=dtypes.int32, maxval=dtypes.int32.max, seed=seed)
+        return slice_(value, floormod(offset, add(subtract(dims, size), 1)), size, name=scope)
