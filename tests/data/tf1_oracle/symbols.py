@@ -161,3 +161,72 @@ def asserts_that_hold(tf):
               tf.assert_non_negative(x), tf.assert_greater_equal(x, 1)]
     with tf.control_dependencies(checks):
         return tf.identity(x)
+
+
+# ---- more of TF1's array and math ops tutorials use ----------------------------------------------------
+@case
+def sort_and_argsort(tf):
+    values = tf.constant([[3.0, 1.0, 2.0], [0.5, -1.0, 4.0]])
+    return [tf.sort(values), tf.sort(values, direction="DESCENDING"), tf.sort(values, axis=0),
+            tf.argsort(values), tf.argsort(values, axis=0, direction="DESCENDING"), tf.sort(tf.constant([3, 1, 2]))]
+
+
+@case
+def unique(tf):
+    y, idx = tf.unique(tf.constant([4, 1, 4, 2, 1, 7]))
+    z, idx64 = tf.unique(tf.constant([2.5, 2.5, -1.0]), out_idx=tf.int64)
+    return [y, idx, z, idx64]
+
+
+@case
+def tensordot(tf):
+    a = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+    b = tf.constant(np.arange(12.0, dtype=np.float32).reshape(4, 3))
+    return [tf.tensordot(a, b, 1), tf.tensordot(a, b, [[1, 2], [1, 0]]), tf.tensordot(X, X, [[0], [0]]),
+            tf.tensordot([1.0, 2.0], [3.0, 4.0], 0)]
+
+
+@case
+def gather_nd_and_scatter_nd(tf):
+    params = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+    return [tf.gather_nd(params, [[0, 1], [1, 2]]), tf.gather_nd(params, [[[1, 0, 3]], [[0, 2, 1]]]),
+            tf.gather_nd(X, [1]), tf.scatter_nd([[1], [3], [1]], [10.0, 20.0, 5.0], [5]),
+            tf.scatter_nd([[0, 1]], [[1, 2, 3]], [2, 2, 3])]
+
+
+@case
+def gather_nd_gradient(tf):
+    params = tf.constant(X)
+    picked = tf.gather_nd(params, [[0, 2], [1, 0], [0, 2]])
+    return tf.gradients(tf.reduce_sum(picked * [1.0, 2.0, 3.0]), params)[0]
+
+
+@case
+def meshgrid(tf):
+    return tf.meshgrid([1.0, 2.0, 3.0], [4.0, 5.0]) + tf.meshgrid([1, 2, 3], [4, 5], indexing="ij")
+
+
+@case
+def reduce_variance_and_std(tf):
+    return [tf.math.reduce_variance(X), tf.math.reduce_std(X, axis=1), tf.math.reduce_variance(X, 0, keepdims=True)]
+
+
+@case
+def nn_local_response_normalization(tf):
+    x = tf.constant(np.linspace(-2.0, 3.0, 2 * 2 * 2 * 7, dtype=np.float32).reshape(2, 2, 2, 7))
+    return [tf.nn.local_response_normalization(x), tf.nn.lrn(x, depth_radius=2, bias=2.0, alpha=0.5, beta=0.75)]
+
+
+@case
+def nn_lrn_gradient(tf):
+    x = tf.constant(np.linspace(-2.0, 3.0, 1 * 2 * 1 * 6, dtype=np.float32).reshape(1, 2, 1, 6))
+    y = tf.nn.lrn(x, depth_radius=2, bias=1.0, alpha=0.3, beta=0.5)
+    return tf.gradients(tf.reduce_sum(y * np.arange(12.0, dtype=np.float32).reshape(1, 2, 1, 6)), x)[0]
+
+
+@case
+def nn_conv2d_transpose(tf):
+    value = tf.constant(np.linspace(-1.0, 1.0, 2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2))
+    filters = tf.constant(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2, dtype=np.float32).reshape(3, 3, 4, 2))
+    return [tf.nn.conv2d_transpose(value, filters, [2, 6, 6, 4], [1, 2, 2, 1]),
+            tf.nn.conv2d_transpose(value, filters, [2, 7, 7, 4], [1, 2, 2, 1], padding="VALID")]
