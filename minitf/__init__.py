@@ -15,7 +15,8 @@ Where to read next (each module says which course notebook explains it):
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
 from . import (
-    app, compat, contrib, dtypes, errors, graph, initializers, layers, logging, losses, nn, summary, tf1_api, train,
+    app, compat, contrib, dtypes, errors, graph, image, initializers, layers, logging, losses, nn, summary, tf1_api,
+    train,
 )
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -59,7 +60,9 @@ from .ops.math_ops import (  # noqa: F401
     truncatemod,
 )
 from .ops.nn_ops import argsort, log_sigmoid, sort  # noqa: F401
-from .ops.random_ops import random_normal, random_shuffle, random_uniform, truncated_normal  # noqa: F401
+from .ops.random_ops import (  # noqa: F401
+    multinomial, random_crop, random_normal, random_shuffle, random_uniform, truncated_normal,
+)
 from .ops.shape_ops import broadcast_to, rank, reshape, shape, size  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
 from .session import ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session  # noqa: F401
@@ -105,7 +108,7 @@ enable_v2_behavior = enable_eager_execution
 disable_v2_behavior = disable_eager_execution
 
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
-random = tf1_api.module("tf.random")
+random = tf1_api.module("tf.random", categorical=ops.random_ops.categorical)
 math = tf1_api.module("tf.math", reduce_std=ops.math_ops.reduce_std, reduce_variance=ops.math_ops.reduce_variance)
 
 

@@ -147,8 +147,8 @@ HINTS = {
                  "train it with a tf.train optimizer in a tf.Session"),
     "tf.estimator": "write the training loop yourself: run a tf.train optimizer's minimize() op in a tf.Session",
     "tf.data": _FEED,
-    "tf.image": ("prepare images with numpy before feeding them, or use tf.reshape, tf.slice and tf.transpose on "
-                 "the tensor"),
+    "tf.image": ("use the tf.image functions minitf has (flips, random flips and crops, per_image_standardization, "
+                 "convert_image_dtype, rgb_to_grayscale), or resize images with numpy before feeding them"),
     "tf.strings": "process strings in Python before feeding them",
     "tf.linalg": "compute it with numpy (np.linalg) inside the graph through tf.py_func",
     "tf.nn": "use the tf.nn functions minitf has (dir(tf.nn)) or build it from tf.* ops",

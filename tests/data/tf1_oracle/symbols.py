@@ -230,3 +230,52 @@ def nn_conv2d_transpose(tf):
     filters = tf.constant(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2, dtype=np.float32).reshape(3, 3, 4, 2))
     return [tf.nn.conv2d_transpose(value, filters, [2, 6, 6, 4], [1, 2, 2, 1]),
             tf.nn.conv2d_transpose(value, filters, [2, 7, 7, 4], [1, 2, 2, 1], padding="VALID")]
+
+
+@case
+def multinomial_of_certain_classes(tf):
+    logits = tf.constant([[0.0, -np.inf, -np.inf], [-np.inf, -np.inf, 2.0]])
+    return [tf.multinomial(logits, 4, seed=3), tf.random.categorical(logits, 3, dtype=tf.int32)]
+
+
+# ---- tf.image ---------------------------------------------------------------------------------------
+IMAGE = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 9   # [height, width, channels]
+
+
+@case
+def image_flips(tf):
+    batch = tf.constant(np.stack([IMAGE, IMAGE[::-1]]))
+    return [tf.image.flip_left_right(IMAGE), tf.image.flip_up_down(IMAGE), tf.image.flip_left_right(batch),
+            tf.image.flip_up_down(batch)]
+
+
+@case
+def image_random_flips_of_symmetric_images(tf):
+    symmetric = tf.ones([2, 4, 4, 3]) * [0.5, 0.25, 1.0]
+    return [tf.image.random_flip_left_right(symmetric[0], seed=1), tf.image.random_flip_up_down(symmetric, seed=2)]
+
+
+@case
+def image_per_image_standardization(tf):
+    return [tf.image.per_image_standardization(IMAGE), tf.image.per_image_standardization(tf.ones([2, 2, 2, 1])),
+            tf.image.per_image_standardization(np.stack([IMAGE, IMAGE // 2]).astype(np.float32))]
+
+
+@case
+def image_convert_image_dtype(tf):
+    floats = tf.constant([[[0.0], [0.5]], [[0.999], [1.0]]])
+    convert = tf.image.convert_image_dtype
+    return [convert(IMAGE, tf.float32), convert(floats, tf.uint8), convert(IMAGE, tf.int32),
+            convert(tf.constant([[[70000]]]), tf.uint16), convert(floats, tf.float64),
+            convert(floats * 2.0, tf.uint8, saturate=True)]
+
+
+@case
+def image_rgb_to_grayscale(tf):
+    return [tf.image.rgb_to_grayscale(IMAGE), tf.image.rgb_to_grayscale(IMAGE.astype(np.float32) / 255.0)]
+
+
+@case
+def random_crop_of_the_whole_and_of_a_row(tf):
+    row = tf.constant(np.full((2, 3, 3), 7.0, np.float32))
+    return [tf.random_crop(IMAGE, [2, 3, 3]), tf.image.random_crop(row, [1, 2, 3], seed=4)]
