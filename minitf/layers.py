@@ -366,10 +366,10 @@ class BatchNormalization(Layer):
             raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
         channels = [input_shape[self.axis].value]
         beta_init, gamma_init, mean_init, variance_init = self.initializers
-        self.beta = self.add_weight("beta", channels, initializer=beta_init,
-                                    regularizer=self.regularizers[0]) if self.center else None
         self.gamma = self.add_weight("gamma", channels, initializer=gamma_init,
                                      regularizer=self.regularizers[1]) if self.scale else None
+        self.beta = self.add_weight("beta", channels, initializer=beta_init,
+                                    regularizer=self.regularizers[0]) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", channels, initializer=mean_init, trainable=False)
         self.moving_variance = self.add_weight("moving_variance", channels, initializer=variance_init,
                                                trainable=False)
