@@ -348,6 +348,28 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     return apply_op(kind, (input, filter), name or "Conv2D", arg_names=("input", "filter"))
 
 
+def _backprop(kind_cls, inputs, strides, padding, data_format, dilations, name):
+    strides = _check_args(strides, padding, data_format)
+    kind = kind_cls(strides, padding, data_format, _four(dilations, "dilations"))
+    return apply_op(kind, inputs, name or kind_cls.type, same_dtype=False,
+                    arg_names=("input_sizes", "filter", "out_backprop") if kind_cls is Conv2DBackpropInput
+                    else ("input", "filter_sizes", "out_backprop"))
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d_backprop_input``: the gradient of ``conv2d`` for its input (op Conv2DBackpropInput)."""
+    return _backprop(Conv2DBackpropInput, (input_sizes, filters if filter is None else filter, out_backprop),
+                     strides, padding, data_format, dilations, name)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
+                           data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
+    """``tf.nn.conv2d_backprop_filter``: the gradient of ``conv2d`` for its filter (op Conv2DBackpropFilter)."""
+    return _backprop(Conv2DBackpropFilter, (input, filter_sizes, out_backprop), strides, padding, data_format,
+                     dilations, name)
+
+
 def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
                      data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
     """``tf.nn.conv2d_transpose`` (a "deconvolution"): ``conv2d``'s gradient for its input used as a
@@ -562,3 +584,13 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """``tf.nn.avg_pool``: the mean of each ``ksize`` window."""
     return _pool(AvgPool, value if input is None else input, ksize, strides, padding, data_format, name, "AvgPool")
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.max_pool2d`` (and ``max_pool_v2``): ``tf.nn.max_pool`` with TF 2's argument name ``input``."""
+    return max_pool(input, ksize, strides, padding, data_format or "NHWC", name)
+
+
+def avg_pool_v2(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.avg_pool_v2``: ``tf.nn.avg_pool`` with TF 2's argument name ``input``."""
+    return avg_pool(input, ksize, strides, padding, data_format or "NHWC", name)

@@ -17,12 +17,13 @@ from ..graph import Tensor, get_default_graph, name_scope
 from ..logging import warning
 from ..tensor_shape import TensorShape
 from . import random_ops
-from .array_ops import (expand_dims, gather, one_hot, pad, squeeze, stop_gradient, transpose,
-                        where, zeros_like)
+from .array_ops import (concat, expand_dims, gather, one_hot, pad, squeeze, stop_gradient, transpose, where, zeros,
+                        zeros_like)
 from .base import (FLOAT_TYPES, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, Op, ShapeError, apply_op, constant_value,
                    convert_to_tensor, create_op, shape_list)
-from .math_ops import (abs_, add, add_n, cast, divide, exp, greater, greater_equal, log1p, matmul, maximum, multiply,
-                       negative, pow_, reduce_mean, reduce_sum, rsqrt, square, squared_difference, subtract)
+from .math_ops import (abs_, add, add_n, cast, divide, equal, exp, greater, greater_equal, log1p, matmul, maximum,
+                       multiply, negative, pow_, reduce_mean, reduce_sum, rsqrt, sigmoid, square, squared_difference,
+                       subtract)
 from .shape_ops import broadcast_to, merge_shapes, reshape, shape
 
 _WARNED: set = set()
@@ -129,6 +130,27 @@ def selu(features, name=None):
         features = convert_to_tensor(features, name="features")
         negative_part = multiply(alpha * scale, elu(features))
         return where(greater(features, 0.0), multiply(scale, features), negative_part, name=scope)
+
+
+def swish(features):
+    """``tf.nn.swish``: ``features * sigmoid(features)`` (Ramachandran et al., 2017)."""
+    features = convert_to_tensor(features, name="features")
+    return multiply(features, sigmoid(features))
+
+
+def crelu(features, name=None, axis=-1):
+    """``tf.nn.crelu``: ``relu`` of ``features`` and of ``-features``, concatenated along ``axis``."""
+    with name_scope(name, "CRelu", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return relu(concat([features, negative(features)], axis), name=scope)
+
+
+def zero_fraction(value, name=None):
+    """``tf.nn.zero_fraction``: the fraction of ``value``'s entries that are 0 (how sparse ReLU outputs
+    are; TF1's CIFAR-10 tutorial logs it)."""
+    with name_scope(name, "zero_fraction", [value]):
+        value = convert_to_tensor(value, name="value")
+        return reduce_mean(cast(equal(value, zeros((), value.dtype.base_dtype)), dtypes.float32))
 
 
 def relu_layer(x, weights, biases, name=None):

@@ -293,3 +293,20 @@ def layers_conv2d_transpose(tf):
     layer = tf.layers.Conv2DTranspose(4, 3, strides=2, kernel_initializer=kernel, use_bias=False)
     return Run([same, valid, layer(x), tf.gradients(tf.reduce_sum(valid), p)[0]], {p: x},
                before=[tf.global_variables_initializer()])
+
+
+@case
+def nn_swish_crelu_zero_fraction(tf):
+    return [tf.nn.swish(X), tf.nn.crelu(X), tf.nn.crelu(X, axis=0), tf.nn.zero_fraction(tf.nn.relu(X)),
+            tf.nn.zero_fraction(tf.constant([0, 1, 0, 3]))]
+
+
+@case
+def nn_pool_v2_and_conv_backprops(tf):
+    x = tf.constant(np.linspace(-1.0, 1.0, 1 * 4 * 4 * 2, dtype=np.float32).reshape(1, 4, 4, 2))
+    w = tf.constant(np.linspace(0.5, -0.5, 2 * 2 * 2 * 3, dtype=np.float32).reshape(2, 2, 2, 3))
+    dy = tf.constant(np.linspace(-0.3, 0.7, 1 * 2 * 2 * 3, dtype=np.float32).reshape(1, 2, 2, 3))
+    return [tf.nn.max_pool2d(x, 2, 2, "VALID"), tf.nn.max_pool_v2(x, [1, 3, 3, 1], [1, 1, 1, 1], "SAME"),
+            tf.nn.avg_pool_v2(x, 2, 2, "SAME"),
+            tf.nn.conv2d_backprop_input([1, 4, 4, 2], w, dy, [1, 2, 2, 1], "SAME"),
+            tf.nn.conv2d_backprop_filter(x, [2, 2, 2, 3], dy, [1, 2, 2, 1], "VALID")]
