@@ -71,7 +71,7 @@ from .tensor_shape import Dimension, TensorShape  # noqa: F401
 from .variables import (  # noqa: F401
     AUTO_REUSE, Variable, VariableScope, all_variables, get_variable, get_variable_scope, global_variables,
     global_variables_initializer, initialize_all_variables, initialize_local_variables, initialize_variables,
-    local_variables, local_variables_initializer,
+    local_variables, local_variables_initializer, moving_average_variables,
     model_variables, report_uninitialized_variables, trainable_variables, variable_scope,
     variables_initializer,
 )

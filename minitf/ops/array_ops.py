@@ -974,8 +974,8 @@ def slice_(input_, begin, size, name=None) -> Tensor:
 
 # ---- selection and gathering ---------------------------------------------------------------
 class Select(Op):
-    """TF1's ``tf.where(c, x, y)``: ``x`` and ``y`` of one shape, ``c`` of that shape too or a vector
-    choosing whole rows (no other broadcasting)."""
+    """TF1's ``tf.where(c, x, y)``: ``x`` and ``y`` of one shape, ``c`` of that shape too, a vector
+    choosing whole rows, or a scalar choosing all of ``x`` or all of ``y`` (no other broadcasting)."""
 
     type = "Select"
     allowed_dtypes = {0: ("condition", "bool")}
@@ -987,7 +987,7 @@ class Select(Op):
         shape_ = merge_shapes(x.shape, y.shape)
         if condition.shape.ndims == 1 and shape_.ndims not in (None, 1):
             merge_shapes(TensorShape(condition.shape.as_list()), TensorShape(shape_.as_list()[:1]))
-        else:
+        elif condition.shape.ndims != 0:
             shape_ = merge_shapes(condition.shape, shape_)
         return x.dtype.base_dtype, shape_
 
@@ -1026,11 +1026,11 @@ class Where(Op):
 
 def _select_problem(name: str, condition, x, y) -> str:
     """What TF1's Select kernel says about these shapes, or ''."""
-    if condition.ndim == 1 and x.ndim > 1:
+    if (condition.ndim == 1 and x.ndim > 1) or condition.ndim == 0:
         if x.shape != y.shape:
             return (f"'then' and 'else' must have the same size.  but received: {shape_list(x.shape)} vs. "
                     f"{shape_list(y.shape)}")
-        if condition.shape[0] != x.shape[0]:
+        if condition.ndim and condition.shape[0] != x.shape[0]:
             return (f"Number of batches of 'then' must match size of 'cond', but saw: {x.shape[0]} vs. "
                     f"{condition.shape[0]}")
         return ""

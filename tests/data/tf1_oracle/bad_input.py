@@ -1349,3 +1349,9 @@ def atan2_of_integers(tf):
 def conv2d_transpose_output_shape_that_cannot_be(tf):
     return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 2]), [1, 9, 9, 4], [1, 2, 2, 1],
                                   name="deconv")
+
+
+@case
+def where_with_a_scalar_condition_of_unequal_shapes(tf):
+    p = tf.placeholder(tf.float32, None, name="p")
+    return Run(tf.where(tf.constant(True), p, tf.ones([3]), name="sel"), {p: [1.0, 2.0]})

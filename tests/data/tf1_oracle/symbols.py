@@ -310,3 +310,22 @@ def nn_pool_v2_and_conv_backprops(tf):
             tf.nn.avg_pool_v2(x, 2, 2, "SAME"),
             tf.nn.conv2d_backprop_input([1, 4, 4, 2], w, dy, [1, 2, 2, 1], "SAME"),
             tf.nn.conv2d_backprop_filter(x, [2, 2, 2, 3], dy, [1, 2, 2, 1], "VALID")]
+
+
+@case
+def where_with_a_scalar_condition(tf):
+    return [tf.where(tf.constant(False), X, X * 2.0), tf.where(True, [1, 2], [3, 4])]
+
+
+@case
+def exponential_moving_average(tf):
+    w = tf.Variable([1.0, 2.0], name="w")
+    b = tf.Variable(3.0, name="b")
+    loss = tf.reduce_sum(w) * b
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    step = tf.Variable(4, name="step")
+    ema_of_loss = tf.train.ExponentialMovingAverage(0.99, num_updates=step, name="avg")
+    update = tf.group(ema.apply([w, b]), ema_of_loss.apply([loss]))
+    move = tf.group(tf.assign_add(w, [1.0, -1.0]), tf.assign_add(b, 0.5))
+    return Run([ema.average(w), ema.average(b), ema_of_loss.average(loss), tf.moving_average_variables()[1]],
+               before=[tf.global_variables_initializer(), move, update, move, update])
