@@ -279,3 +279,17 @@ def image_rgb_to_grayscale(tf):
 def random_crop_of_the_whole_and_of_a_row(tf):
     row = tf.constant(np.full((2, 3, 3), 7.0, np.float32))
     return [tf.random_crop(IMAGE, [2, 3, 3]), tf.image.random_crop(row, [1, 2, 3], seed=4)]
+
+
+@case
+def layers_conv2d_transpose(tf):
+    x = np.linspace(-1.0, 1.0, 2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2)
+    kernel = tf.constant_initializer(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2).reshape(3, 3, 4, 2))
+    narrow = tf.constant_initializer(np.linspace(0.3, -0.4, 3 * 2 * 1 * 2).reshape(3, 2, 1, 2))
+    p = tf.placeholder(tf.float32, [None, None, 3, 2], name="p")
+    same = tf.layers.conv2d_transpose(x, 4, 3, strides=2, padding="same", kernel_initializer=kernel,
+                                      bias_initializer=tf.constant_initializer(0.1))
+    valid = tf.layers.conv2d_transpose(p, 1, (3, 2), strides=(2, 1), kernel_initializer=narrow, activation=tf.nn.relu)
+    layer = tf.layers.Conv2DTranspose(4, 3, strides=2, kernel_initializer=kernel, use_bias=False)
+    return Run([same, valid, layer(x), tf.gradients(tf.reduce_sum(valid), p)[0]], {p: x},
+               before=[tf.global_variables_initializer()])
