@@ -185,12 +185,15 @@ class Conv2D(Layer):
             self._refuse_rank(input_shape, "expected ndim=4")
         if input_shape[-1].value is None:
             raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
-        shape = list(self.kernel_size) + [input_shape[-1].value, self.filters]
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.kernel = self.add_weight("kernel", self._kernel_shape(input_shape[-1].value),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
+
+    def _kernel_shape(self, channels: int) -> list:
+        return list(self.kernel_size) + [channels, self.filters]
 
     def call(self, inputs):
         outputs = conv_ops.conv2d(inputs, self.kernel, strides=[1, *self.strides, 1], padding=self.padding,
@@ -262,6 +265,48 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
                  _reuse=reuse)(inputs)
 
 
+class Conv2DTranspose(Conv2D):
+    """A transposed 2-D convolution ("deconvolution") layer: ``tf.nn.conv2d_transpose`` through a kernel
+    ``[kh, kw, filters, in]``, then bias and activation; each image side grows by ``strides``
+    (``size * stride`` with 'same' padding, ``size * stride + max(k - stride, 0)`` with 'valid')."""
+
+    _base_name = "conv2d_transpose"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                 activation=None, use_bias=True, kernel_initializer=None, bias_initializer=init_ops.zeros_initializer(),
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, (1, 1), activation, use_bias,
+                         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
+
+    def _kernel_shape(self, channels: int) -> list:
+        return list(self.kernel_size) + [self.filters, channels]
+
+    def call(self, inputs):
+        sizes = shape_ops.shape(inputs)
+        sides = [(sizes[i] if inputs.shape[i].value is None else inputs.shape[i].value) * stride
+                 + (max(kernel - stride, 0) if self.padding == "VALID" else 0)
+                 for i, kernel, stride in zip((1, 2), self.kernel_size, self.strides)]
+        output_shape = array_ops.stack([sizes[0]] + sides + [self.filters])
+        outputs = conv_ops.conv2d_transpose(inputs, self.kernel, output_shape, [1, *self.strides, 1], self.padding)
+        outputs.set_shape([inputs.shape[0].value] + [side if isinstance(side, int) else None for side in sides]
+                          + [self.filters])
+        return _finish(self, outputs)
+
+
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                     activation=None, use_bias=True, kernel_initializer=None,
+                     bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+                     name=None, reuse=None) -> Tensor:
+    """``tf.layers.conv2d_transpose``: a transposed convolution layer (see :class:`Conv2DTranspose`)."""
+    return Conv2DTranspose(filters, kernel_size, strides, padding, data_format, activation, use_bias,
+                           kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                           activity_regularizer, kernel_constraint, bias_constraint, trainable, name,
+                           _reuse=reuse)(inputs)
+
+
 def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
            dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
            bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
@@ -321,10 +366,10 @@ class BatchNormalization(Layer):
             raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
         channels = [input_shape[self.axis].value]
         beta_init, gamma_init, mean_init, variance_init = self.initializers
-        self.beta = self.add_weight("beta", channels, initializer=beta_init,
-                                    regularizer=self.regularizers[0]) if self.center else None
         self.gamma = self.add_weight("gamma", channels, initializer=gamma_init,
                                      regularizer=self.regularizers[1]) if self.scale else None
+        self.beta = self.add_weight("beta", channels, initializer=beta_init,
+                                    regularizer=self.regularizers[0]) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", channels, initializer=mean_init, trainable=False)
         self.moving_variance = self.add_weight("moving_variance", channels, initializer=variance_init,
                                                trainable=False)

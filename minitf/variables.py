@@ -207,6 +207,11 @@ def model_variables(scope=None) -> list:
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
+def moving_average_variables(scope=None) -> list:
+    """The variables a ``tf.train.ExponentialMovingAverage`` keeps averages of."""
+    return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
+
+
 def variables_initializer(var_list, name="init"):
     """One op that runs the ``initializer`` of each variable in ``var_list``."""
     if var_list:

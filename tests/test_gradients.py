@@ -272,6 +272,9 @@ CASES = {
     "MirrorPadGrad": [Case(grad_of(lambda x: tf.pad(x, [[1, 2], [2, 1]], "REFLECT"), np.zeros((3, 4))), [6, 7]),
                       Case(grad_of(lambda x: tf.pad(x, [[2, 1], [0, 3]], "SYMMETRIC"), np.zeros((3, 4))), [6, 7])],
     "Diag": [Case(tf.diag, [3]), Case(tf.diag, [2, 2])],
+    "GatherNd": [Case(lambda p: tf.gather_nd(p, [[0, 1], [2, 0], [0, 1]]), [3, 2]),
+                 Case(lambda p: tf.gather_nd(p, [[1]]), [2, 3], dynamic=True)],
+    "ScatterNd": [Case(lambda u: tf.scatter_nd([[1], [3], [1]], u, [5, 2]), [3, 2])],
     "DiagPart": [Case(tf.diag_part, [3, 3]), Case(tf.diag_part, [2, 3, 2, 3])],
 }
 

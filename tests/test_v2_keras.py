@@ -98,6 +98,34 @@ def test_input_shape_builds_at_once_and_conv_layers(keras):
     assert model(np.zeros((5, 8, 8, 1))).shape == (5, 2)
 
 
+def test_batch_normalization_as_tf2_computes_it(keras, tf):
+    """Batch statistics and a moving-average update while training, the moving averages otherwise; the
+    update runs eagerly, in a tf.function and in fit (numbers printed by real TF2 for the same calls)."""
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) ** 1.5
+    bn = keras.layers.BatchNormalization()
+    np.testing.assert_allclose(bn(x, training=True).numpy(), [[-1.141, -1.1937, -1.2221], [-0.6353, -0.5876, -0.5615],
+                                                              [0.2894, 0.3234, 0.3439], [1.4869, 1.4579, 1.4398]],
+                               atol=1e-4)
+    assert [(w.name, w.trainable) for w in bn.weights] == [
+        ("batch_normalization/gamma:0", True), ("batch_normalization/beta:0", True),
+        ("batch_normalization/moving_mean:0", False), ("batch_normalization/moving_variance:0", False)]
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [0.11723, 0.14786, 0.1828], atol=1e-5)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [2.0456, 2.3238, 2.5885], atol=1e-4)
+    np.testing.assert_allclose(bn(x).numpy()[1], [3.5502, 5.1498, 6.8342], atol=1e-4)     # moving averages
+    assert tf1.get_default_graph().get_collection(tf1.GraphKeys.UPDATE_OPS) == []      # eager: nothing kept
+    step = tf.function(lambda a: bn(a, training=True))
+    step(x)
+    step(x)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [0.34819, 0.43915, 0.54293], atol=1e-5)
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.BatchNormalization(),
+                              keras.layers.Dense(2)])
+    assert (model.count_params(), len(model.trainable_weights), len(model.non_trainable_weights)) == (42, 6, 2)
+    model.compile("sgd", "mse")
+    model.fit(x, np.zeros((4, 2)), epochs=1, batch_size=4, verbose=0)
+    assert (model.layers[1].moving_variance.numpy() != 1).all()
+
+
 def test_functional_and_subclassed_models(keras, tf):
     inputs = keras.Input(shape=(2,))
     hidden = keras.layers.Dense(8, activation="relu")(inputs)

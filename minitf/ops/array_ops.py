@@ -11,7 +11,7 @@ from ..tensor_shape import TensorShape, dimension_value
 from .base import (INDEX_TYPES, Const, Op, ShapeError, apply_op, constant_value, constant_value_array,
                    convert_to_tensor, create_op, register_tensor_conversion_function, shape_list)
 from .shape_ops import (check_axis, merge_shapes, rank, reduce_to_shape, reshape, shape, shape_from_tensor,
-                        shape_of_static, sum_over)
+                        shape_of_static, size, sum_over)
 
 
 # ---- constants and placeholders --------------------------------------------------------------
@@ -56,8 +56,8 @@ class Placeholder(Op):
     def kernel(self, op, session):
         def unfed():
             shape = "" if self.shape.dims is None else " and shape " + shape_list(self.shape)
-            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' with "
-                                                 f"dtype {self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
+            raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                                                 f"{self.dtype.kernel_name}{shape}\n\t [[{{{{node {op.name}}}}}]]")
         return unfed
 
 
@@ -974,8 +974,8 @@ def slice_(input_, begin, size, name=None) -> Tensor:
 
 # ---- selection and gathering ---------------------------------------------------------------
 class Select(Op):
-    """TF1's ``tf.where(c, x, y)``: ``x`` and ``y`` of one shape, ``c`` of that shape too or a vector
-    choosing whole rows (no other broadcasting)."""
+    """TF1's ``tf.where(c, x, y)``: ``x`` and ``y`` of one shape, ``c`` of that shape too, a vector
+    choosing whole rows, or a scalar choosing all of ``x`` or all of ``y`` (no other broadcasting)."""
 
     type = "Select"
     allowed_dtypes = {0: ("condition", "bool")}
@@ -987,7 +987,7 @@ class Select(Op):
         shape_ = merge_shapes(x.shape, y.shape)
         if condition.shape.ndims == 1 and shape_.ndims not in (None, 1):
             merge_shapes(TensorShape(condition.shape.as_list()), TensorShape(shape_.as_list()[:1]))
-        else:
+        elif condition.shape.ndims != 0:
             shape_ = merge_shapes(condition.shape, shape_)
         return x.dtype.base_dtype, shape_
 
@@ -1026,11 +1026,11 @@ class Where(Op):
 
 def _select_problem(name: str, condition, x, y) -> str:
     """What TF1's Select kernel says about these shapes, or ''."""
-    if condition.ndim == 1 and x.ndim > 1:
+    if (condition.ndim == 1 and x.ndim > 1) or condition.ndim == 0:
         if x.shape != y.shape:
             return (f"'then' and 'else' must have the same size.  but received: {shape_list(x.shape)} vs. "
                     f"{shape_list(y.shape)}")
-        if condition.shape[0] != x.shape[0]:
+        if condition.ndim and condition.shape[0] != x.shape[0]:
             return (f"Number of batches of 'then' must match size of 'cond', but saw: {x.shape[0]} vs. "
                     f"{condition.shape[0]}")
         return ""
@@ -1199,9 +1199,13 @@ class ReverseV2(Op):
 
     def infer(self, x, axis):
         axes, rank = constant_value(axis), x.shape.ndims
+        seen = set()
         for i, a in enumerate(np.reshape(axes, -1) if axes is not None and rank is not None else ()):
             if not -rank <= a < rank:
                 raise ShapeError(f"'axis'[{i}] = {a} is out of valid range [0, {rank - 1}", computed=(1,))
+            if a % rank in seen:
+                raise ShapeError(f"axis {a % rank} specified more than once.", computed=(1,))
+            seen.add(a % rank)
         return x.dtype.base_dtype, x.shape
 
     def forward(self, x, axis):
@@ -1239,12 +1243,23 @@ class Pad(Op):
         if rank is None:
             return x.dtype.base_dtype, TensorShape(None)
         pads = constant_value(paddings)
+        if pads is not None and (np.asarray(pads) < 0).any():
+            raise ShapeError("Paddings must be non-negative", computed=(1,))
         dims = x.shape.as_list() if x.shape.dims is not None else [None] * rank
         return x.dtype.base_dtype, TensorShape([None if d is None or pads is None else d + int(a) + int(b)
                                                 for d, (a, b) in zip(dims, pads if pads is not None else dims)])
 
     def forward(self, x, paddings, constant_value=0):
         pads = to_numpy(paddings).tolist()
+        for (before, after), dim in zip(pads, x.shape):   # TF1's kernel checks
+            if min(before, after) < 0:
+                raise InvalidArgumentError(None, None, f"Paddings must be non-negative: {before} {after}")
+            if getattr(self, "mode", None) == "REFLECT" and max(before, after) >= dim:
+                raise InvalidArgumentError(None, None, f"paddings must be less than the dimension size: {before}, "
+                                                       f"{after} not less than {dim}")
+            if getattr(self, "mode", None) == "SYMMETRIC" and max(before, after) > dim:
+                raise InvalidArgumentError(None, None, f"paddings must be no greater than the dimension size: "
+                                                       f"{before}, {after} greater than {dim}")
         if hasattr(self, "mode"):
             return xp.pad(x, pads, mode=self.mode.lower())
         return xp.pad(x, pads, constant_values=constant_value)
@@ -1341,9 +1356,10 @@ class DiagPart(Op):
 
     def forward(self, x):
         half = x.ndim // 2
-        if x.shape[:half] != x.shape[half:]:
-            raise InvalidArgumentError(None, None, f"Invalid shape {shape_list(x.shape)}: dimensions of the two "
-                                                   f"halves do not match")
+        for i in range(half):
+            if x.shape[i] != x.shape[i + half]:
+                raise InvalidArgumentError(None, None, f"Invalid shape {shape_list(x.shape)}: dimensions {i} and "
+                                                       f"{i + half} do not match.")
         n = int(np.prod(x.shape[:half]))
         return xp.diagonal(x.reshape(n, n)).reshape(x.shape[:half]).copy()
 
@@ -1400,3 +1416,133 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None) -> Tensor:
 def is_tensor(x) -> bool:
     """``tf.is_tensor``: whether ``x`` is a Tensor (a Python or numpy value is not)."""
     return isinstance(x, Tensor)
+
+
+class Unique(Op):
+    """``tf.unique``: a vector's distinct entries in the order they first appear, and for each entry
+    the index of its value among them (``x == y[idx]``)."""
+
+    type = "Unique"
+    num_outputs = 2
+    gradient = None
+
+    def __init__(self, out_idx=dtypes.int32):
+        self.out_idx = out_idx
+
+    def infer(self, x):
+        if x.shape.ndims not in (None, 1):
+            raise ShapeError(f"Shape must be rank 1 but is rank {x.shape.ndims}")
+        return [(x.dtype.base_dtype, TensorShape([None])), (self.out_idx, x.shape)]
+
+    def forward(self, x):
+        _, first, inverse = xp.unique(x, return_index=True, return_inverse=True)
+        order = xp.argsort(first)                    # the distinct values by first appearance
+        position = xp.empty_like(order)
+        position[order] = xp.arange(order.size)
+        return x[first[order]], position[inverse.reshape(-1)].astype(self.out_idx.as_numpy_dtype)
+
+
+def unique(x, out_idx=dtypes.int32, name=None) -> list:
+    """``tf.unique``: ``(y, idx)``, see :class:`Unique`."""
+    return apply_op(Unique(dtypes.as_dtype(out_idx)), (x,), name or "Unique")
+
+
+def _index_tuple(indices):
+    """``indices[..., k]`` index vectors as the tuple numpy indexes with (one array per axis)."""
+    return tuple(xp.moveaxis(indices, -1, 0))
+
+
+def _check_index_vectors(indices, shape: tuple, what: str) -> None:
+    """TF1's kernel check: every index vector must lie inside ``shape``'s first axes."""
+    inside = ((indices >= 0) & (indices < xp.asarray(shape[:indices.shape[-1]]))).all(axis=-1)
+    if not inside.all():
+        where_bad = tuple(int(i) for i in np.argwhere(to_numpy(~inside))[0])
+        raise InvalidArgumentError(None, None, f"indices{list(where_bad)} = {to_numpy(indices[where_bad]).tolist()} "
+                                               f"does not index into {what} {shape_list(shape)}")
+
+
+class GatherNd(Op):
+    """``tf.gather_nd``: for each index vector (the last axis of ``indices``, of length k), the entry
+    or slice ``params[i0, ..., ik-1]``; the result is ``indices.shape[:-1] + params.shape[k:]``."""
+
+    type = "GatherNd"
+    allowed_dtypes = {1: ("indices", INDEX_TYPES)}
+
+    def node_attrs(self, inputs):
+        return {"Tparams": inputs[0].dtype.base_dtype, "Tindices": inputs[1].dtype.base_dtype}
+
+    def infer(self, params, indices):
+        if indices.shape.ndims == 0:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+        k = dimension_value(indices.shape[-1]) if indices.shape.ndims is not None else None
+        if k is None or params.shape.ndims is None:
+            return params.dtype.base_dtype, TensorShape(None)
+        if k > params.shape.ndims:
+            raise ShapeError(f"indices.shape[-1] must be <= params.rank, but saw indices shape: "
+                             f"{shape_list(indices.shape)} and params shape: {shape_list(params.shape)}")
+        return params.dtype.base_dtype, TensorShape(indices.shape.as_list()[:-1] + params.shape.as_list()[k:])
+
+    def forward(self, params, indices):
+        _check_index_vectors(indices, params.shape, "param shape")
+        return params[_index_tuple(indices)]
+
+    def gradient(self, op, grad):
+        params, indices = op.inputs
+        return [scatter_nd(indices, grad, shape(params, out_type=indices.dtype)), None]
+
+
+def gather_nd(params, indices, name=None, batch_dims=0) -> Tensor:
+    """``tf.gather_nd``: see :class:`GatherNd` (minitf: ``batch_dims=0`` only)."""
+    if batch_dims:
+        raise ValueError("minitf's tf.gather_nd takes batch_dims=0 only")
+    return apply_op(GatherNd(), (params, indices), name or "GatherNd", ("params", "indices"), same_dtype=False)
+
+
+class ScatterNd(Op):
+    """``tf.scatter_nd``: a tensor of zeros of ``shape`` with each of ``updates`` added at its index
+    vector (the last axis of ``indices``); updates to the same place add up."""
+
+    type = "ScatterNd"
+    allowed_dtypes = {0: ("indices", INDEX_TYPES)}
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[1].dtype.base_dtype, "Tindices": inputs[0].dtype.base_dtype}
+
+    def infer(self, indices, updates, shape):
+        return updates.dtype.base_dtype, shape_from_tensor(shape)
+
+    def forward(self, indices, updates, shape):
+        out = xp.zeros(tuple(int(n) for n in to_numpy(shape)), updates.dtype)
+        _check_index_vectors(indices, out.shape, "shape")
+        xp.add.at(out, _index_tuple(indices), updates)
+        return out
+
+    def gradient(self, op, grad):
+        return [None, gather_nd(grad, op.inputs[0]), None]
+
+
+def scatter_nd(indices, updates, shape, name=None) -> Tensor:
+    """``tf.scatter_nd``: see :class:`ScatterNd`."""
+    return apply_op(ScatterNd(), (indices, updates, shape), name or "ScatterNd", ("indices", "updates", "shape"),
+                    same_dtype=False)
+
+
+def meshgrid(*args, **kwargs) -> list:
+    """``tf.meshgrid(x, y, ...)``: N coordinate grids of the N vectors' lengths; ``indexing='xy'``
+    (the default, as numpy's) swaps the first two axes, ``'ij'`` keeps them in order."""
+    indexing, name = kwargs.pop("indexing", "xy"), kwargs.pop("name", "meshgrid")
+    if kwargs:
+        raise TypeError(f"'{next(iter(kwargs))}' is an invalid keyword argument for this function")
+    if indexing not in ("xy", "ij"):
+        raise ValueError("indexing parameter must be either 'xy' or 'ij'")
+    with name_scope(name, "meshgrid", args):
+        vectors = [convert_to_tensor(x) for x in args]
+        ones_shape = [1] * len(vectors)
+        outputs = [reshape(x, ones_shape[:i] + [-1] + ones_shape[i + 1:]) for i, x in enumerate(vectors)]
+        sizes = [size(x) for x in vectors]
+        if indexing == "xy" and len(vectors) > 1:
+            outputs[0] = reshape(outputs[0], [1, -1] + ones_shape[2:])
+            outputs[1] = reshape(outputs[1], [-1, 1] + ones_shape[2:])
+            sizes[0], sizes[1] = sizes[1], sizes[0]
+        grid = ones(stack(sizes), vectors[0].dtype.base_dtype)
+        return [x * grid for x in outputs]

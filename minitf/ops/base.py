@@ -232,7 +232,10 @@ def _describe_node(kind: Op, name: str, inputs, error: ShapeError) -> str:
 
 
 def _summarize(value) -> str:
-    """A constant as TF1 prints it in messages: ``2``, ``2 4`` (at most 10 values, then ``...``)."""
+    """A constant as TF1 prints it in messages: ``2``, ``2 4``, ``[1 2][3 4]`` (at most 10 values, then
+    ``...``, flat)."""
+    if np.ndim(value) > 1 and np.size(value) <= 10:
+        return "".join(f"[{_summarize(row)}]" for row in np.asarray(value))
     flat = np.reshape(value, -1)
     text = " ".join(str(v.item() if hasattr(v, "item") else v) for v in flat[:10])
     return text + ("..." if flat.size > 10 else "")

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
+from ..graph import name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import zeros_like
-from .base import FLOAT_TYPES, Op, ShapeError, apply_op
+from .base import FLOAT_TYPES, Op, ShapeError, apply_op, convert_to_tensor, create_op
 from .shape_ops import shape
 
 _IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
@@ -265,7 +267,17 @@ class Conv2DBackpropInput(_Windowed):
     def forward(self, input_sizes, w, dy):
         n, h, wd, c = (int(s) for s in input_sizes)
         kh, kw, _, o = w.shape
+        if (w.shape[2], o) != (c, dy.shape[3]):   # tf.nn.conv2d_transpose's arguments, as TF1's kernel checks them
+            raise InvalidArgumentError(None, None, "Conv2DCustomBackpropInput: " + (
+                "input and filter must have the same depth" if w.shape[2] != c else
+                "filter and out_backprop must have the same out_depth"))
         g = _geometry((n, h, wd, c), kh, kw, self)
+        for dim, actual, computed, size, k in zip((1, 2), dy.shape[1:3], (g.oh, g.ow), (h, wd), (kh, kw)):
+            if actual != computed:   # an output_shape that conv2d_transpose's value cannot come from
+                raise InvalidArgumentError(None, None, (
+                    f"Conv2DCustomBackpropInput: Size of out_backprop doesn't match computed: actual = {actual}, "
+                    f"computed = {computed} spatial_dim: {dim} input: {size} filter: {k} output: {actual} stride: "
+                    f"{self.strides[dim]} dilation: {self.dilations[dim]}"))
         w_t = w.reshape(-1, o).T                      # (o, kh*kw*c): BLAS reads the transpose in place
         offsets = list(g.inside_offsets())
         images = max(1, min(n, _COL2IM_BYTES // max(1, g.oh * g.ow * kh * kw * c * dy.dtype.itemsize)))
@@ -334,6 +346,43 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
     kind = Conv2D(strides=strides, padding=padding, dilations=dilations)
     return apply_op(kind, (input, filter), name or "Conv2D", arg_names=("input", "filter"))
+
+
+def _backprop(kind_cls, inputs, strides, padding, data_format, dilations, name):
+    strides = _check_args(strides, padding, data_format)
+    kind = kind_cls(strides, padding, data_format, _four(dilations, "dilations"))
+    return apply_op(kind, inputs, name or kind_cls.type, same_dtype=False,
+                    arg_names=("input_sizes", "filter", "out_backprop") if kind_cls is Conv2DBackpropInput
+                    else ("input", "filter_sizes", "out_backprop"))
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d_backprop_input``: the gradient of ``conv2d`` for its input (op Conv2DBackpropInput)."""
+    return _backprop(Conv2DBackpropInput, (input_sizes, filters if filter is None else filter, out_backprop),
+                     strides, padding, data_format, dilations, name)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
+                           data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
+    """``tf.nn.conv2d_backprop_filter``: the gradient of ``conv2d`` for its filter (op Conv2DBackpropFilter)."""
+    return _backprop(Conv2DBackpropFilter, (input, filter_sizes, out_backprop), strides, padding, data_format,
+                     dilations, name)
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
+    """``tf.nn.conv2d_transpose`` (a "deconvolution"): ``conv2d``'s gradient for its input used as a
+    layer -- ``value`` ``[n, h, w, out]`` spread back through an ``[kh, kw, in, out]`` filter into a
+    tensor of ``output_shape`` ``[n, H, W, in]``; one Conv2DBackpropInput op, as in TF1."""
+    value, filter = (input if value is None else value), (filters if filter is None else filter)
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, dtype=value.dtype.base_dtype, name="filter")
+        strides = _check_args(strides, padding, data_format)
+        kind = Conv2DBackpropInput(strides, padding, data_format, _four(dilations or 1, "dilations"))
+        sizes = convert_to_tensor(output_shape, dtype=dtypes.int32, name="output_shape")
+        return create_op(kind, [sizes, filter, value], scope).outputs[0]
 
 
 # ---- pooling ----------------------------------------------------------------------------------
@@ -535,3 +584,13 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """``tf.nn.avg_pool``: the mean of each ``ksize`` window."""
     return _pool(AvgPool, value if input is None else input, ksize, strides, padding, data_format, name, "AvgPool")
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.max_pool2d`` (and ``max_pool_v2``): ``tf.nn.max_pool`` with TF 2's argument name ``input``."""
+    return max_pool(input, ksize, strides, padding, data_format or "NHWC", name)
+
+
+def avg_pool_v2(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.avg_pool_v2``: ``tf.nn.avg_pool`` with TF 2's argument name ``input``."""
+    return avg_pool(input, ksize, strides, padding, data_format or "NHWC", name)

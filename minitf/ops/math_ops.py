@@ -15,8 +15,9 @@ from .. import dtypes
 from ..backend import from_numpy, to_numpy, xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .array_ops import expand_dims, eye, identity, range_, squeeze, stop_gradient, where, zeros, zeros_like, ones_like
-from ..errors import InvalidArgumentError, UnimplementedError
+from .array_ops import (concat, expand_dims, eye, gather, identity, ones_like, range_, squeeze, stack, stop_gradient,
+                        transpose, where, zeros, zeros_like)
+from ..errors import InternalError, InvalidArgumentError, UnimplementedError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
                    apply_op, constant_value, convert_to_tensor, create_op, shape_list)
 from .shape_ops import (Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, reshape,
@@ -76,7 +77,7 @@ class _Compare(_Binary):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARITHMETIC_TYPES) -> type:
+def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARITHMETIC_TYPES, first="x") -> type:
     """An element-wise op of two inputs that broadcast; ``gradient(x, y, z, grad) -> (gx, gy)``."""
     def op_gradient(self, op, grad):
         x, y = op.inputs
@@ -85,14 +86,14 @@ def _binary_op(type_name: str, forward, gradient=None, base=_Binary, allowed=ARI
 
     return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
                                      "gradient": op_gradient if gradient else None,
-                                     "allowed_dtypes": {0: ("x", allowed)}})
+                                     "allowed_dtypes": {0: (first, allowed)}})
 
 
-def _integer_division(divide):
+def _integer_division(divide, error=InvalidArgumentError, message="Integer division by zero"):
     """``divide``, refusing an integer division by zero as TF1 does (numpy would give 0)."""
     def checked(x, y):
         if y.dtype.kind in "iu" and not xp.all(y):
-            raise InvalidArgumentError(None, None, "Integer division by zero")
+            raise error(None, None, message)
         return divide(x, y)
 
     return checked
@@ -150,9 +151,13 @@ FloorDiv = _binary_op("FloorDiv", _integer_division(xp.floor_divide))
 FloorMod = _binary_op("FloorMod", _integer_division(xp.mod),
                       lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))),
                       allowed=("int32", "int64", "bfloat16", "float16", "float32", "float64"))
-TruncateDiv = _binary_op("TruncateDiv", _integer_division(_truncate_divide))
-TruncateMod = _binary_op("TruncateMod", _integer_division(xp.fmod), allowed=FloorMod.allowed_dtypes[0][1])
-Atan2 = _binary_op("Atan2", xp.arctan2, _atan2_gradient, allowed=REAL_FLOAT_TYPES)
+# TF1's kernels for these two fail on an integer 0 with an internal error (the message is TF1's)
+_TRUNCATE_BY_ZERO = dict(error=InternalError,
+                         message="Unexpected error in binary operator (only integer div and mod should have errors)")
+TruncateDiv = _binary_op("TruncateDiv", _integer_division(_truncate_divide, **_TRUNCATE_BY_ZERO))
+TruncateMod = _binary_op("TruncateMod", _integer_division(xp.fmod, **_TRUNCATE_BY_ZERO),
+                         allowed=FloorMod.allowed_dtypes[0][1])
+Atan2 = _binary_op("Atan2", xp.arctan2, _atan2_gradient, allowed=REAL_FLOAT_TYPES, first="y")
 
 
 class _Power(_Binary):
@@ -537,6 +542,71 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
         return squeeze(result, None if axis is None else list(axis) if matrix else [axis], name=scope)
 
 
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """``tf.math.reduce_variance``: the mean squared deviation from the mean over ``axis``."""
+    with name_scope(name, "reduce_variance", [input_tensor]):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        deviations = square(subtract(x, reduce_mean(x, axis, keepdims=True)))
+        return reduce_mean(deviations, axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """``tf.math.reduce_std``: the square root of ``reduce_variance``."""
+    with name_scope(name, "reduce_std", [input_tensor]):
+        return sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def _as_matrix(x: Tensor, axes: list, contracted_first: bool):
+    """``x`` as the matrix tensordot multiplies: its free axes (in order) by the ``axes`` it contracts
+    (those first with ``contracted_first``); and the free axes' sizes, as ints when all are known
+    while the graph is built, else as a tensor, with their static sizes."""
+    rank = x.shape.ndims
+    axes = [a % rank for a in axes]
+    free = [i for i in range(rank) if i not in axes]
+    dims = x.shape.as_list()
+    if x.shape.is_fully_defined():
+        def size_of(idx):
+            return int(np.prod([dims[i] for i in idx]))
+        free_dims = [dims[i] for i in free]
+    else:
+        sizes = shape(x)
+
+        def size_of(idx):
+            return reduce_prod(gather(sizes, np.array(idx, np.int32)))
+        free_dims = gather(sizes, np.array(free, np.int32))
+    perm = axes + free if contracted_first else free + axes
+    matrix_shape = [size_of(axes), size_of(free)] if contracted_first else [size_of(free), size_of(axes)]
+    if perm != list(range(rank)):
+        x = transpose(x, perm)
+    return reshape(x, matrix_shape if x.shape.is_fully_defined() else stack(matrix_shape)), free_dims, \
+        [dims[i] for i in free]
+
+
+def tensordot(a, b, axes, name=None) -> Tensor:
+    """``tf.tensordot``: sums of products over ``axes`` -- an int n (the last n axes of ``a`` with the
+    first n of ``b``) or two lists of axes -- computed as TF1 does, as one matmul of reshaped tensors."""
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
+        a, b = convert_to_tensor(a, name="a"), convert_to_tensor(b, name="b")
+        if a.shape.ndims is None or b.shape.ndims is None:
+            raise ValueError("minitf's tf.tensordot needs tensors of known rank")
+        if isinstance(axes, int):
+            if axes < 0:
+                raise ValueError("'axes' must be at least 0.")
+            a_axes, b_axes = list(range(a.shape.ndims - axes, a.shape.ndims)), list(range(axes))
+        else:
+            a_axes, b_axes = ([x] if isinstance(x, int) else list(x) for x in axes)
+            if len(a_axes) != len(b_axes):
+                raise ValueError(f"Different number of contraction axes 'a' and 'b', {len(a_axes)} != {len(b_axes)}.")
+        a_matrix, a_free, a_static = _as_matrix(a, a_axes, contracted_first=False)
+        b_matrix, b_free, b_static = _as_matrix(b, b_axes, contracted_first=True)
+        product = matmul(a_matrix, b_matrix)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            return reshape(product, a_free + b_free, name=scope)
+        result = reshape(product, concat([a_free, b_free], 0), name=scope)
+        result.set_shape(a_static + b_static)
+        return result
+
+
 def trace(x, name=None) -> Tensor:
     """``tf.trace``: the sum of the diagonal of each matrix (the last two axes); minitf needs their sizes
     while the graph is built."""
@@ -766,7 +836,12 @@ floor_div = _binary(FloorDiv, "FloorDiv")
 realdiv = _binary(RealDiv, "RealDiv")
 truncatediv = _binary(TruncateDiv, "TruncateDiv")
 truncatemod = _binary(TruncateMod, "TruncateMod")
-atan2 = _binary(Atan2, "Atan2")
+
+
+def atan2(y, x, name=None) -> Tensor:
+    """``tf.atan2``: the angle of the point ``(x, y)``, element-wise (op type Atan2)."""
+    return apply_op(Atan2(), (y, x), name or "Atan2", arg_names=("y", "x"))
+
 sub, mul = subtract, multiply
 
 

@@ -17,12 +17,13 @@ from ..graph import Tensor, get_default_graph, name_scope
 from ..logging import warning
 from ..tensor_shape import TensorShape
 from . import random_ops
-from .array_ops import (expand_dims, gather, one_hot, squeeze, stop_gradient, transpose,
-                        where, zeros_like)
+from .array_ops import (concat, expand_dims, gather, one_hot, pad, squeeze, stop_gradient, transpose, where, zeros,
+                        zeros_like)
 from .base import (FLOAT_TYPES, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, Op, ShapeError, apply_op, constant_value,
                    convert_to_tensor, create_op, shape_list)
-from .math_ops import (abs_, add, cast, divide, exp, greater, greater_equal, log1p, matmul, maximum, multiply, negative,
-                       reduce_mean, reduce_sum, rsqrt, square, squared_difference, subtract)
+from .math_ops import (abs_, add, add_n, cast, divide, equal, exp, greater, greater_equal, log1p, matmul, maximum,
+                       multiply, negative, pow_, reduce_mean, reduce_sum, rsqrt, sigmoid, square, squared_difference,
+                       subtract)
 from .shape_ops import broadcast_to, merge_shapes, reshape, shape
 
 _WARNED: set = set()
@@ -129,6 +130,27 @@ def selu(features, name=None):
         features = convert_to_tensor(features, name="features")
         negative_part = multiply(alpha * scale, elu(features))
         return where(greater(features, 0.0), multiply(scale, features), negative_part, name=scope)
+
+
+def swish(features):
+    """``tf.nn.swish``: ``features * sigmoid(features)`` (Ramachandran et al., 2017)."""
+    features = convert_to_tensor(features, name="features")
+    return multiply(features, sigmoid(features))
+
+
+def crelu(features, name=None, axis=-1):
+    """``tf.nn.crelu``: ``relu`` of ``features`` and of ``-features``, concatenated along ``axis``."""
+    with name_scope(name, "CRelu", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return relu(concat([features, negative(features)], axis), name=scope)
+
+
+def zero_fraction(value, name=None):
+    """``tf.nn.zero_fraction``: the fraction of ``value``'s entries that are 0 (how sparse ReLU outputs
+    are; TF1's CIFAR-10 tutorial logs it)."""
+    with name_scope(name, "zero_fraction", [value]):
+        value = convert_to_tensor(value, name="value")
+        return reduce_mean(cast(equal(value, zeros((), value.dtype.base_dtype)), dtypes.float32))
 
 
 def relu_layer(x, weights, biases, name=None):
@@ -295,8 +317,9 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
 def _xent(labels, logits, axis):
     logits = convert_to_tensor(logits, name="logits")
     labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
-    if axis not in (-1, None) and logits.shape.ndims is not None and axis % logits.shape.ndims != logits.shape.ndims - 1:
-        perm = list(range(logits.shape.ndims))
+    rank = logits.shape.ndims
+    if axis not in (-1, None) and rank is not None and axis % rank != rank - 1:
+        perm = list(range(rank))
         perm[axis], perm[-1] = perm[-1], perm[axis]
         logits, labels = transpose(logits, perm), transpose(labels, perm)
     scope = get_default_graph().get_name_scope()   # the op takes the scope's name, as in TF1
@@ -415,6 +438,27 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         x = convert_to_tensor(x, name="x")
         square_sum = reduce_sum(square(x), dim if axis is None else axis, keepdims=True)
         return multiply(x, rsqrt(maximum(square_sum, epsilon)), name=scope)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None):  # noqa: A002
+    """``tf.nn.local_response_normalization`` (``tf.nn.lrn``, AlexNet's): each entry divided by
+    ``(bias + alpha * s) ** beta``, where ``s`` sums the squares over the ``2 * depth_radius + 1``
+    channels around it.  TF1 has one LRN op; minitf builds it from element-wise ops (same values and
+    gradients), so it needs the channel count while the graph is built."""
+    with name_scope(name, "LRN", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        if x.shape.ndims not in (None, 4):
+            raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for 'LRN' (op: 'LRN') with input "
+                             f"shapes: {shape_list(x.shape)}.")
+        channels = x.shape.as_list()[-1] if x.shape.ndims == 4 else None
+        if channels is None:
+            raise ValueError("minitf's tf.nn.lrn needs the number of channels known while the graph is built")
+        squares = pad(square(x), [[0, 0]] * 3 + [[depth_radius, depth_radius]])
+        window = add_n([squares[..., k:k + channels] for k in range(2 * depth_radius + 1)])
+        return multiply(x, pow_(add(bias, multiply(alpha, window)), -beta), name=scope)
+
+
+lrn = local_response_normalization
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
@@ -641,6 +685,36 @@ class TopKV2(Op):
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     """``tf.nn.top_k``: ``(values, indices)`` of the ``k`` largest entries along the last axis."""
     return apply_op(TopKV2(sorted=sorted), (input, k), name or "TopKV2", same_dtype=False, arg_names=("input", "k"))
+
+
+def _sorted(values, axis, direction, indices: bool, name, default_name):
+    """Sorting along ``axis`` as TF1 does it: ``top_k`` of every entry (of the negated values for
+    ASCENDING), with ``axis`` moved last and back."""
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{direction} should be one of ASCENDING, DESCENDING")
+    with name_scope(name, default_name, [values]):
+        values = convert_to_tensor(values, name="values")
+        rank = values.shape.ndims
+        if rank is None or not isinstance(axis, int) or not -rank <= axis < rank:
+            raise ValueError(f"axis must be a Python int within the rank of values, got {axis} for rank {rank}")
+        perm = list(range(rank))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        last = values if perm[-1] == rank - 1 else transpose(values, perm)
+        n = last.shape.as_list()[-1]
+        ascending = direction == "ASCENDING"
+        top, where_from = top_k(negative(last) if ascending else last, shape(last)[-1] if n is None else n)
+        out = where_from if indices else negative(top) if ascending else top
+        return out if perm[-1] == rank - 1 else transpose(out, perm)
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """``tf.sort``: ``values`` sorted along ``axis``."""
+    return _sorted(values, axis, direction, False, name, "sort")
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """``tf.argsort``: the indices that sort ``values`` along ``axis`` (equal values keep their order)."""
+    return _sorted(values, axis, direction, True, name, "argsort")
 
 
 class InTopKV2(Op):

@@ -62,8 +62,9 @@ class Assign(Op):
         def assign(value):
             current = store.get(var_op)
             if validate and current is not None and current.shape != value.shape:
-                raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
-                                                       f"{shape_list(current.shape)} rhs shape= {shape_list(value.shape)}")
+                raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. "
+                                                       f"lhs shape= {shape_list(current.shape)} "
+                                                       f"rhs shape= {shape_list(value.shape)}")
             if current is not None and current.shape == value.shape and isinstance(current, type(value)) \
                     and getattr(current, "flags", None) is not None and current.flags.writeable:
                 current[...] = value

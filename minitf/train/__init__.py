@@ -9,6 +9,7 @@ from .saver import Saver, export_meta_graph, import_meta_graph, write_graph  # n
 from .learning_rate_decay import (  # noqa: F401
     cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay, piecewise_constant, polynomial_decay,
 )
+from .moving_averages import ExponentialMovingAverage  # noqa: F401
 from .optimizer import (  # noqa: F401
     AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer, Optimizer, RMSPropOptimizer,
 )

@@ -19,7 +19,6 @@ import operator
 import numpy as np
 
 from .. import dtypes
-from ..backend import to_numpy
 from ..ops.array_ops import constant
 from ..ops.random_ops import get_seed
 from . import nest
@@ -171,7 +170,7 @@ class Dataset:
 
 
 def _as_numpy(value) -> np.ndarray:
-    return value.numpy() if isinstance(value, EagerTensor) else np.asarray(to_numpy(value))
+    return value.numpy() if isinstance(value, EagerTensor) else np.asarray(value)
 
 
 def _to_tensors(element):

@@ -307,6 +307,12 @@ class EagerContext(Graph):
     def control_dependencies(self, control_inputs):
         return contextlib.nullcontext()
 
+    def add_to_collection(self, name: str, value) -> None:
+        """Kept nowhere: an eager update (a batch norm's moving average) has run already."""
+
+    def add_to_collections(self, names, value) -> None:
+        """Kept nowhere, as ``add_to_collection``."""
+
 
 _PLAIN_KERNEL = Op.kernel     # an op whose kernel is just its forward (no session state)
 

@@ -1238,3 +1238,120 @@ def reverse_on_an_axis_out_of_range(tf):
 @case
 def matrix_transpose_of_a_vector(tf):
     return tf.matrix_transpose(tf.ones([3]))
+
+
+@case
+def gather_nd_index_out_of_range(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1], [2, 0]], name="gnd")
+
+
+@case
+def gather_nd_index_vectors_too_long(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1, 1]], name="gnd")
+
+
+@case
+def scatter_nd_index_out_of_range(tf):
+    return tf.scatter_nd([[1], [5]], [1.0, 2.0], [4], name="snd")
+
+
+@case
+def unique_of_a_matrix(tf):
+    return tf.unique(tf.ones([2, 2]), name="uniq")
+
+
+@case
+def conv2d_transpose_with_mismatched_channels(tf):
+    return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 5]), [1, 6, 6, 4], [1, 2, 2, 1])
+
+
+@case
+def sort_in_an_unknown_direction(tf):
+    return tf.sort(tf.constant([3.0, 1.0]), direction="UP")
+
+
+@case
+def tensordot_with_unequal_axes(tf):
+    return tf.tensordot(tf.ones([2, 3]), tf.ones([3, 2]), [[1], [0, 1]])
+
+
+@case
+def lrn_of_a_matrix(tf):
+    return tf.nn.lrn(tf.ones([2, 3]))
+
+
+@case
+def meshgrid_with_unknown_indexing(tf):
+    return tf.meshgrid([1, 2], [3, 4], indexing="xz")
+
+
+@case
+def pad_with_negative_paddings(tf):
+    return tf.pad(tf.ones([2, 3]), [[-1, 0], [0, 0]], name="pad")
+
+
+@case
+def reflect_pad_as_wide_as_the_tensor(tf):
+    return tf.pad(tf.ones([2, 3]), [[2, 0], [0, 0]], mode="REFLECT", name="pad")
+
+
+@case
+def symmetric_pad_wider_than_the_tensor(tf):
+    return tf.pad(tf.ones([2, 3]), [[3, 0], [0, 0]], mode="SYMMETRIC", name="pad")
+
+
+@case
+def reverse_an_axis_twice(tf):
+    return tf.reverse(tf.ones([2, 3]), [1, -1], name="rev")
+
+
+@case
+def cumsum_of_a_scalar(tf):
+    return tf.cumsum(tf.constant(1.0), name="cs")
+
+
+@case
+def diag_part_of_a_non_square_matrix(tf):
+    return placeholder_run(tf, lambda p: tf.diag_part(p, name="dp"), np.ones((2, 3), np.float32), shape=[None, None])
+
+
+@case
+def boolean_mask_of_another_shape(tf):
+    return tf.boolean_mask(tf.ones([2, 3]), [True, False, True])
+
+
+@case
+def tensordot_of_mismatched_sizes(tf):
+    return tf.tensordot(tf.ones([2, 3]), tf.ones([4, 2]), 1)
+
+
+@case
+def gather_nd_with_float_indices(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0.0, 1.0]], name="gnd")
+
+
+@case
+def cumprod_of_strings(tf):
+    return tf.cumprod(tf.constant(["a", "b"]), name="cp")
+
+
+@case
+def truncatemod_by_zero(tf):
+    return tf.truncatemod(tf.constant([7, -7]), tf.constant([2, 0]), name="tm")
+
+
+@case
+def atan2_of_integers(tf):
+    return tf.atan2(tf.constant([1, 2]), tf.constant([3, 4]), name="at")
+
+
+@case
+def conv2d_transpose_output_shape_that_cannot_be(tf):
+    return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 2]), [1, 9, 9, 4], [1, 2, 2, 1],
+                                  name="deconv")
+
+
+@case
+def where_with_a_scalar_condition_of_unequal_shapes(tf):
+    p = tf.placeholder(tf.float32, None, name="p")
+    return Run(tf.where(tf.constant(True), p, tf.ones([3]), name="sel"), {p: [1.0, 2.0]})

@@ -161,3 +161,171 @@ def asserts_that_hold(tf):
               tf.assert_non_negative(x), tf.assert_greater_equal(x, 1)]
     with tf.control_dependencies(checks):
         return tf.identity(x)
+
+
+# ---- more of TF1's array and math ops tutorials use ----------------------------------------------------
+@case
+def sort_and_argsort(tf):
+    values = tf.constant([[3.0, 1.0, 2.0], [0.5, -1.0, 4.0]])
+    return [tf.sort(values), tf.sort(values, direction="DESCENDING"), tf.sort(values, axis=0),
+            tf.argsort(values), tf.argsort(values, axis=0, direction="DESCENDING"), tf.sort(tf.constant([3, 1, 2]))]
+
+
+@case
+def unique(tf):
+    y, idx = tf.unique(tf.constant([4, 1, 4, 2, 1, 7]))
+    z, idx64 = tf.unique(tf.constant([2.5, 2.5, -1.0]), out_idx=tf.int64)
+    return [y, idx, z, idx64]
+
+
+@case
+def tensordot(tf):
+    a = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+    b = tf.constant(np.arange(12.0, dtype=np.float32).reshape(4, 3))
+    return [tf.tensordot(a, b, 1), tf.tensordot(a, b, [[1, 2], [1, 0]]), tf.tensordot(X, X, [[0], [0]]),
+            tf.tensordot([1.0, 2.0], [3.0, 4.0], 0)]
+
+
+@case
+def gather_nd_and_scatter_nd(tf):
+    params = tf.constant(np.arange(24.0, dtype=np.float32).reshape(2, 3, 4))
+    return [tf.gather_nd(params, [[0, 1], [1, 2]]), tf.gather_nd(params, [[[1, 0, 3]], [[0, 2, 1]]]),
+            tf.gather_nd(X, [1]), tf.scatter_nd([[1], [3], [1]], [10.0, 20.0, 5.0], [5]),
+            tf.scatter_nd([[0, 1]], [[1, 2, 3]], [2, 2, 3])]
+
+
+@case
+def gather_nd_gradient(tf):
+    params = tf.constant(X)
+    picked = tf.gather_nd(params, [[0, 2], [1, 0], [0, 2]])
+    return tf.gradients(tf.reduce_sum(picked * [1.0, 2.0, 3.0]), params)[0]
+
+
+@case
+def meshgrid(tf):
+    return tf.meshgrid([1.0, 2.0, 3.0], [4.0, 5.0]) + tf.meshgrid([1, 2, 3], [4, 5], indexing="ij")
+
+
+@case
+def reduce_variance_and_std(tf):
+    return [tf.math.reduce_variance(X), tf.math.reduce_std(X, axis=1), tf.math.reduce_variance(X, 0, keepdims=True)]
+
+
+@case
+def nn_local_response_normalization(tf):
+    x = tf.constant(np.linspace(-2.0, 3.0, 2 * 2 * 2 * 7, dtype=np.float32).reshape(2, 2, 2, 7))
+    return [tf.nn.local_response_normalization(x), tf.nn.lrn(x, depth_radius=2, bias=2.0, alpha=0.5, beta=0.75)]
+
+
+@case
+def nn_lrn_gradient(tf):
+    x = tf.constant(np.linspace(-2.0, 3.0, 1 * 2 * 1 * 6, dtype=np.float32).reshape(1, 2, 1, 6))
+    y = tf.nn.lrn(x, depth_radius=2, bias=1.0, alpha=0.3, beta=0.5)
+    return tf.gradients(tf.reduce_sum(y * np.arange(12.0, dtype=np.float32).reshape(1, 2, 1, 6)), x)[0]
+
+
+@case
+def nn_conv2d_transpose(tf):
+    value = tf.constant(np.linspace(-1.0, 1.0, 2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2))
+    filters = tf.constant(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2, dtype=np.float32).reshape(3, 3, 4, 2))
+    return [tf.nn.conv2d_transpose(value, filters, [2, 6, 6, 4], [1, 2, 2, 1]),
+            tf.nn.conv2d_transpose(value, filters, [2, 7, 7, 4], [1, 2, 2, 1], padding="VALID")]
+
+
+@case
+def multinomial_of_certain_classes(tf):
+    logits = tf.constant([[0.0, -np.inf, -np.inf], [-np.inf, -np.inf, 2.0]])
+    return [tf.multinomial(logits, 4, seed=3), tf.random.categorical(logits, 3, dtype=tf.int32)]
+
+
+# ---- tf.image ---------------------------------------------------------------------------------------
+IMAGE = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 9   # [height, width, channels]
+
+
+@case
+def image_flips(tf):
+    batch = tf.constant(np.stack([IMAGE, IMAGE[::-1]]))
+    return [tf.image.flip_left_right(IMAGE), tf.image.flip_up_down(IMAGE), tf.image.flip_left_right(batch),
+            tf.image.flip_up_down(batch)]
+
+
+@case
+def image_random_flips_of_symmetric_images(tf):
+    symmetric = tf.ones([2, 4, 4, 3]) * [0.5, 0.25, 1.0]
+    return [tf.image.random_flip_left_right(symmetric[0], seed=1), tf.image.random_flip_up_down(symmetric, seed=2)]
+
+
+@case
+def image_per_image_standardization(tf):
+    return [tf.image.per_image_standardization(IMAGE), tf.image.per_image_standardization(tf.ones([2, 2, 2, 1])),
+            tf.image.per_image_standardization(np.stack([IMAGE, IMAGE // 2]).astype(np.float32))]
+
+
+@case
+def image_convert_image_dtype(tf):
+    floats = tf.constant([[[0.0], [0.5]], [[0.999], [1.0]]])
+    convert = tf.image.convert_image_dtype
+    return [convert(IMAGE, tf.float32), convert(floats, tf.uint8), convert(IMAGE, tf.int32),
+            convert(tf.constant([[[70000]]]), tf.uint16), convert(floats, tf.float64),
+            convert(floats * 2.0, tf.uint8, saturate=True)]
+
+
+@case
+def image_rgb_to_grayscale(tf):
+    return [tf.image.rgb_to_grayscale(IMAGE), tf.image.rgb_to_grayscale(IMAGE.astype(np.float32) / 255.0)]
+
+
+@case
+def random_crop_of_the_whole_and_of_a_row(tf):
+    row = tf.constant(np.full((2, 3, 3), 7.0, np.float32))
+    return [tf.random_crop(IMAGE, [2, 3, 3]), tf.image.random_crop(row, [1, 2, 3], seed=4)]
+
+
+@case
+def layers_conv2d_transpose(tf):
+    x = np.linspace(-1.0, 1.0, 2 * 3 * 3 * 2, dtype=np.float32).reshape(2, 3, 3, 2)
+    kernel = tf.constant_initializer(np.linspace(-0.5, 0.5, 3 * 3 * 4 * 2).reshape(3, 3, 4, 2))
+    narrow = tf.constant_initializer(np.linspace(0.3, -0.4, 3 * 2 * 1 * 2).reshape(3, 2, 1, 2))
+    p = tf.placeholder(tf.float32, [None, None, 3, 2], name="p")
+    same = tf.layers.conv2d_transpose(x, 4, 3, strides=2, padding="same", kernel_initializer=kernel,
+                                      bias_initializer=tf.constant_initializer(0.1))
+    valid = tf.layers.conv2d_transpose(p, 1, (3, 2), strides=(2, 1), kernel_initializer=narrow, activation=tf.nn.relu)
+    layer = tf.layers.Conv2DTranspose(4, 3, strides=2, kernel_initializer=kernel, use_bias=False)
+    return Run([same, valid, layer(x), tf.gradients(tf.reduce_sum(valid), p)[0]], {p: x},
+               before=[tf.global_variables_initializer()])
+
+
+@case
+def nn_swish_crelu_zero_fraction(tf):
+    return [tf.nn.swish(X), tf.nn.crelu(X), tf.nn.crelu(X, axis=0), tf.nn.zero_fraction(tf.nn.relu(X)),
+            tf.nn.zero_fraction(tf.constant([0, 1, 0, 3]))]
+
+
+@case
+def nn_pool_v2_and_conv_backprops(tf):
+    x = tf.constant(np.linspace(-1.0, 1.0, 1 * 4 * 4 * 2, dtype=np.float32).reshape(1, 4, 4, 2))
+    w = tf.constant(np.linspace(0.5, -0.5, 2 * 2 * 2 * 3, dtype=np.float32).reshape(2, 2, 2, 3))
+    dy = tf.constant(np.linspace(-0.3, 0.7, 1 * 2 * 2 * 3, dtype=np.float32).reshape(1, 2, 2, 3))
+    return [tf.nn.max_pool2d(x, 2, 2, "VALID"), tf.nn.max_pool_v2(x, [1, 3, 3, 1], [1, 1, 1, 1], "SAME"),
+            tf.nn.avg_pool_v2(x, 2, 2, "SAME"),
+            tf.nn.conv2d_backprop_input([1, 4, 4, 2], w, dy, [1, 2, 2, 1], "SAME"),
+            tf.nn.conv2d_backprop_filter(x, [2, 2, 2, 3], dy, [1, 2, 2, 1], "VALID")]
+
+
+@case
+def where_with_a_scalar_condition(tf):
+    return [tf.where(tf.constant(False), X, X * 2.0), tf.where(True, [1, 2], [3, 4])]
+
+
+@case
+def exponential_moving_average(tf):
+    w = tf.Variable([1.0, 2.0], name="w")
+    b = tf.Variable(3.0, name="b")
+    loss = tf.reduce_sum(w) * b
+    ema = tf.train.ExponentialMovingAverage(0.9)
+    step = tf.Variable(4, name="step")
+    ema_of_loss = tf.train.ExponentialMovingAverage(0.99, num_updates=step, name="avg")
+    update = tf.group(ema.apply([w, b]), ema_of_loss.apply([loss]))
+    move = tf.group(tf.assign_add(w, [1.0, -1.0]), tf.assign_add(b, 0.5))
+    return Run([ema.average(w), ema.average(b), ema_of_loss.average(loss), tf.moving_average_variables()[1]],
+               before=[tf.global_variables_initializer(), move, update, move, update])
