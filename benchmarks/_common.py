@@ -79,11 +79,42 @@ def init_mlp(seed: int = 0, n_in: int = 784, n_hidden: int = 512, n_out: int = 1
             truncated_normal((n_hidden, n_out), np.sqrt(1.0 / n_hidden)), np.zeros(n_out, np.float32))
 
 
+# what changes the figures: BLAS threads and kernel choice, TF1's oneDNN and threads, minitf's backend
+SETTINGS = ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS",
+            "TF_ENABLE_ONEDNN_OPTS", "MINITF_BACKEND")
+
+
+def blas() -> dict:
+    """numpy's BLAS as it runs: library, the kernel it chose for this CPU and its threads (OpenBLAS only)."""
+    import ctypes
+
+    info = {"library": np.show_config(mode="dicts")["Build Dependencies"]["blas"].get("name")}
+    try:
+        with open("/proc/self/maps") as maps:
+            path = next(line.split()[-1] for line in maps if "openblas" in line.lower())
+        lib = ctypes.CDLL(path)
+    except (OSError, StopIteration):
+        return info
+    for prefix, suffix in (("scipy_openblas", "64_"), ("openblas", ""), ("openblas", "64_")):
+        try:
+            corename = getattr(lib, f"{prefix}_get_corename{suffix}")
+            threads = getattr(lib, f"{prefix}_get_num_threads{suffix}")
+        except AttributeError:
+            continue
+        corename.restype = ctypes.c_char_p
+        info.update(kernel=corename().decode(), threads=threads())
+        break
+    return info
+
+
 # ---- the other systems ----------------------------------------------------------------------------
 def real_tf1():
-    """``tensorflow.compat.v1`` in graph mode (only in a benchmark venv: never a minitf dependency)."""
+    """``tensorflow.compat.v1`` in graph mode (only in a benchmark venv: never a minitf dependency).
+
+    TF runs as a student gets it: with oneDNN on x86, TF's default.  ``TF_ENABLE_ONEDNN_OPTS=0``
+    in the environment selects the plain Eigen kernels instead (as the acceptance scripts run).
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")   # as the acceptance scripts run it
     import tensorflow.compat.v1 as tf
 
     tf.disable_v2_behavior()
@@ -103,34 +134,44 @@ def tf_session(tf):
 def interleaved(steps: dict, batches, block: int) -> dict:
     """Run ``steps[name](batch_index)`` for every batch, system by system in rotating blocks.
 
-    Returns per system its median step (seconds) and ``ratio_vs_numpy``, the ratio of the
-    median steps: both systems sampled the same stretch of time, so a busy spell of the
-    machine slows both alike.  ``ratio_p25_p75`` is the spread of the per-round ratios.
-    The first round is warm-up and left out.
+    Returns per system its median step (seconds, wall clock), ``cpu_step_s`` (the process's CPU
+    time per step, all threads: what the step costs the machine, less sensitive to other
+    processes than the wall clock) and ``ratio_vs_numpy``, the ratio of the median steps: both
+    systems sampled the same stretch of time, so a busy spell of the machine slows both alike.
+    ``ratio_p25_p75`` is the spread of the per-round ratios (``block_ratio``).  The first round
+    is warm-up and left out.  ``block_medians`` (the median step of each round) give the ratios
+    between any two systems.
     """
     names = list(steps)
     per_step = {n: [] for n in names}
+    cpu = {n: [] for n in names}
     block_medians = {n: [] for n in names}
     for r, start in enumerate(range(0, len(batches), block)):
-        if r == 1:
-            per_step = {n: [] for n in names}
         for name in names[r % len(names):] + names[: r % len(names)]:
             step = steps[name]
+            cpu0 = time.process_time()
             ticks = [time.perf_counter()]
             for i in range(start, min(start + block, len(batches))):
                 step(batches[i])
                 ticks.append(time.perf_counter())
+            if r == 0:
+                continue
             times = np.diff(ticks)
             per_step[name].extend(times)
+            cpu[name].append((time.process_time() - cpu0) / len(times))
             block_medians[name].append(float(np.median(times)))
-    out = {}
+    out = {name: {"median_step_s": float(np.median(per_step[name])), "cpu_step_s": float(np.median(cpu[name])),
+                  "block_medians": block_medians[name]} for name in names}
     for name in names:
-        ratios = [b / a for a, b in zip(block_medians["numpy"][1:], block_medians[name][1:])] or [float("nan")]
-        median_step = float(np.median(per_step[name]))
-        out[name] = {"median_step_s": median_step,
-                     "ratio_vs_numpy": round(median_step / float(np.median(per_step["numpy"])), 3),
-                     "ratio_p25_p75": [round(float(np.percentile(ratios, q)), 3) for q in (25, 75)]}
+        out[name]["ratio_vs_numpy"], out[name]["ratio_p25_p75"] = block_ratio(out, name, "numpy")
     return out
+
+
+def block_ratio(timing: dict, name: str, baseline: str):
+    """(ratio of the median steps, [25th, 75th percentile of the per-round ratios]) of ``name`` to ``baseline``."""
+    ratios = [b / a for a, b in zip(timing[baseline]["block_medians"], timing[name]["block_medians"])]
+    ratio = round(timing[name]["median_step_s"] / timing[baseline]["median_step_s"], 3)
+    return ratio, [round(float(np.percentile(ratios or [np.nan], q)), 3) for q in (25, 75)]
 
 
 def time_calls(fn, n: int, warmup: int = 100) -> float:
@@ -193,14 +234,21 @@ def compare_training(bench: str, models: dict, data, order, block: int, unit: st
     timing = interleaved({name: on_batch(m[0]) for name, m in models.items()}, order, block)
     key = unit.replace("/", "_per_")
     result = {"bench": bench, "steps": len(order), "block": block, "systems": {}}
+    versus_tf1 = {name: block_ratio(timing, name, "tf1") for name in timing if "tf1" in timing and name != "tf1"}
     for name, (_, accuracy) in models.items():
         row = timing[name]
+        if name in versus_tf1:
+            row["ratio_vs_tf1"], row["ratio_vs_tf1_p25_p75"] = versus_tf1[name]
         row[key] = round(row.pop("median_step_s") * scale, 4)
+        row["cpu_" + key] = round(row.pop("cpu_step_s") * scale, 4)
         row["test_acc"] = round(accuracy(x_test, y_test), 4)
         result["systems"][name] = row
-        print(f"{name:7s} {row[key]:9.3f} {unit}   x numpy {row['ratio_vs_numpy']:.2f} "
-              f"(rounds {row['ratio_p25_p75'][0]:.2f}-{row['ratio_p25_p75'][1]:.2f})   "
+        tf1_part = f"   x TF1 {row['ratio_vs_tf1']:.2f}" if "ratio_vs_tf1" in row else ""
+        print(f"{name:7s} {row[key]:9.3f} {unit} (CPU {row['cpu_' + key]:9.3f})   x numpy {row['ratio_vs_numpy']:.2f} "
+              f"(rounds {row['ratio_p25_p75'][0]:.2f}-{row['ratio_p25_p75'][1]:.2f}){tf1_part}   "
               f"test acc {row['test_acc']:.4f}", flush=True)
+    for row in result["systems"].values():
+        del row["block_medians"]
     accs = [row["test_acc"] for row in result["systems"].values()]
     result["accuracies_agree"] = max(accs) - min(accs) <= 0.002
     emit(result)
@@ -212,4 +260,6 @@ def emit(result: dict) -> None:
     result.setdefault("peak_rss_mib", round(peak_rss_mib(), 1))
     result.setdefault("numpy", np.__version__)
     result.setdefault("python", sys.version.split()[0])
+    result.setdefault("env", {k: os.environ.get(k) for k in SETTINGS})
+    result.setdefault("blas", blas())
     print("RESULT " + json.dumps(result, sort_keys=True), flush=True)

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Run every benchmark (each in its own process) and print one table against the goals of issue #9.
+"""Run every benchmark (each in its own process) and print one table against the goals.
 
     python benchmarks/run_all.py                        # numpy vs minitf
-    /work/tfvenv/bin/python benchmarks/run_all.py --with-tf   # and real TF1 beside them
-    OPENBLAS_NUM_THREADS=1 python benchmarks/run_all.py       # steadier on a busy 2-core machine
+    tfvenv/bin/python benchmarks/run_all.py --with-tf   # and real TF1 beside them (see README.md)
+    OPENBLAS_NUM_THREADS=1 python benchmarks/run_all.py # steadier on a busy 2-core machine
 
-The JSON of all results goes to ``benchmarks/results/latest.json`` (``--out`` to change).
-Every ratio is measured inside one process, minitf's steps interleaved with numpy's.
+The JSON of all results goes to ``benchmarks/results/latest.json`` (``--out`` to change), with the
+BLAS settings, threads and the share of the machine other processes used during each run.
+Every ratio is measured inside one process, minitf's steps interleaved with numpy's (and TF1's).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _common
+
 HERE = Path(__file__).resolve().parent
 
 # (benchmark script and its arguments, whether it takes --with-tf)
@@ -26,7 +29,9 @@ RUNS = [
     (["softmax_tutorial.py"], True),
     (["session_overhead.py"], True),
     (["import_memory.py"], False),
-    (["cnn_mnist.py", "--steps", "200"], False),   # minitf only (no numpy baseline); included when present
+    (["cnn_mnist.py", "--steps", "300"], True),                # numpy's products, minitf [and TF1], interleaved
+    (["cnn_mnist.py", "--only", "minitf", "--steps", "200"], False),   # alone: the peak RSS of a CNN run
+    (["cnn_mnist.py", "--only", "tf1", "--steps", "200"], None),       # (only with --with-tf)
 ]
 
 
@@ -55,19 +60,28 @@ def table(results: list[dict]) -> list[str]:
             return
         s = r["systems"]
         tf = s.get("tf1")
-        rows.append([label, f"{s['numpy'][key]:.3g} {unit}", f"{s['minitf'][key]:.3g} {unit}",
+        versus = f" ({s['minitf']['ratio_vs_tf1']:.2f}× TF1)" if tf else ""
+        rows.append([label, f"{s['numpy'][key]:.3g} {unit}", f"{s['minitf'][key]:.3g} {unit}{versus}",
                      f"{s['minitf']['ratio_vs_numpy']:.2f}×",
                      f"{tf[key]:.3g} {unit} ({tf['ratio_vs_numpy']:.2f}×)" if tf else "–",
                      goal, "yes" if r.get("accuracies_agree") else "NO"])
 
-    training("mlp_sgd", "MNIST MLP, SGD", "s/epoch", "s_per_epoch", "≤ 1.10×")
-    training("mlp_adam", "MNIST MLP, Adam", "s/epoch", "s_per_epoch", "≤ 1.00×")
+    training("mlp_sgd", "MNIST MLP, SGD", "s/epoch", "s_per_epoch", "≤ 1.05×")
+    training("mlp_adam", "MNIST MLP, Adam", "s/epoch", "s_per_epoch", "≤ 1.00× and ≤ TF1")
     training("softmax_logits", "softmax tutorial", "µs/step", "us_per_step", "≤ 1.5×")
     cnn = by_bench.get("cnn_mnist")
-    if cnn and cnn.get("epochs"):
-        ms = cnn["epochs"][-1]["ms_per_step"]
-        rows.append(["MNIST CNN (Deep MNIST, batch 50)", "–", f"{ms * cnn['steps_per_epoch'] / 1e3:.0f} s/epoch "
-                     f"({ms:.0f} ms/step)", "", "–", "never behind TF1", ""])
+    if cnn and "systems" in cnn:
+        s = cnn["systems"]
+        tf = s.get("tf1")
+        versus = f" ({s['minitf']['ratio_vs_tf1']:.2f}× TF1)" if tf else ""
+        rows.append(["MNIST CNN (Deep MNIST, batch 50), ms/step", f"{s['numpy']['ms_per_step']:.1f} (products)",
+                     f"{s['minitf']['ms_per_step']:.1f}{versus}", f"{s['minitf']['ratio_vs_numpy_floor']:.2f}×",
+                     f"{tf['ms_per_step']:.1f} ({tf['ratio_vs_numpy_floor']:.2f}×)" if tf else "–", "≤ TF1",
+                     f"{s['minitf']['test_accuracy']:.4f} / {tf['test_accuracy']:.4f}" if tf else ""])
+    alone = {r["system"]: r for r in results if r.get("bench", "").startswith("cnn_") and "system" in r}
+    if "minitf" in alone:
+        rows.append(["CNN peak RSS (alone)", "–", f"{alone['minitf']['peak_rss_mib']:.0f} MiB", "",
+                     f"{alone['tf1']['peak_rss_mib']:.0f} MiB" if "tf1" in alone else "–", "beside TF1's", ""])
     overhead = by_bench.get("session_overhead")
     if overhead and "cases" in overhead:
         goals = {"trivial": "≤ 15 µs", "chain100": "≤ 150 µs", "furwings_adam": "≤ TF1",
@@ -88,7 +102,7 @@ def table(results: list[dict]) -> list[str]:
         rss = memory["mlp_peak_rss_mib"]
         rows.append(["MLP peak RSS", f"{rss['numpy']:.0f} MiB", f"{rss['minitf']:.0f} MiB", "", "–",
                      "≤ 350 MiB", ""])
-    header = ["measure", "numpy", "minitf", "minitf / numpy", "TF1 (/ numpy)", "goal", "same accuracy"]
+    header = ["measure", "numpy", "minitf", "minitf / numpy", "TF1 (/ numpy)", "goal", "accuracy"]
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
@@ -97,12 +111,15 @@ def main():
     ap.add_argument("--with-tf", action="store_true", help="also real TF1 (run with a Python that has tensorflow)")
     ap.add_argument("--out", default=str(HERE / "results" / "latest.json"))
     args = ap.parse_args()
-    results = [r for script, takes_tf in RUNS if (r := run(script, args.with_tf and takes_tf)) is not None]
+    runs = [(script, args.with_tf and takes_tf) for script, takes_tf in RUNS if takes_tf is not None or args.with_tf]
+    results = [r for script, with_tf in runs if (r := run(script, with_tf)) is not None]
     print("\n".join(table(results)))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MINITF_BACKEND")}
-    out.write_text(json.dumps({"env": env, "results": results}, indent=1, sort_keys=True) + "\n")
+    settings = {"env": {k: os.environ.get(k) for k in _common.SETTINGS}, "blas": _common.blas()}
+    print(f"numpy BLAS: {settings['blas']}; environment: {settings['env']}; other processes used "
+          f"{', '.join(str(r.get('foreign_cpu_frac')) for r in results)} of the machine during the runs")
+    out.write_text(json.dumps({**settings, "results": results}, indent=1, sort_keys=True) + "\n")
     print(f"results: {out}")
 
 

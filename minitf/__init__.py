@@ -14,7 +14,9 @@ Where to read next (each module says which course notebook explains it):
 ``graph.py`` (Graph, Operation, Tensor), ``ops/`` (one class per op: shape, compute,
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
-from . import app, compat, contrib, dtypes, errors, initializers, layers, logging, losses, nn, summary, tf1_api, train
+from . import (
+    app, compat, contrib, dtypes, errors, graph, initializers, layers, logging, losses, nn, summary, tf1_api, train,
+)
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
     DType, as_dtype, bool, complex64, complex128, double, float16, float32, float64, half, int8, int16,
@@ -23,7 +25,8 @@ from .dtypes import (  # noqa: F401
 from .gradients import gradients
 from .graph import (  # noqa: F401
     Graph, GraphKeys, Operation, Tensor, add_to_collection, add_to_collections, control_dependencies,
-    get_collection, get_collection_ref, get_default_graph, name_scope, reset_default_graph, set_random_seed,
+    get_collection, get_collection_ref, get_default_graph, get_default_session, name_scope, reset_default_graph,
+    set_random_seed,
 )
 from .init_ops import (  # noqa: F401
     constant_initializer, glorot_normal_initializer, glorot_uniform_initializer, identity_initializer,
@@ -31,26 +34,27 @@ from .init_ops import (  # noqa: F401
     variance_scaling_initializer, zeros_initializer,
 )
 from .ops.array_ops import (  # noqa: F401
-    broadcast_to, concat, constant, expand_dims, fill, gather, identity, linspace, lin_space, newaxis,
-    one_hot, ones, ones_like, placeholder, placeholder_with_default, range, rank, reshape, shape, size,
-    slice, split, squeeze, stack, stop_gradient, strided_slice, tile, transpose, unstack, where, zeros, zeros_like,
+    concat, constant, expand_dims, fill, gather, identity, linspace, lin_space, newaxis, one_hot, ones, ones_like,
+    placeholder, placeholder_with_default, split, squeeze, stack, stop_gradient, strided_slice, tile, transpose,
+    unstack, where, zeros, zeros_like,
 )
-from .ops.base import NoGradient, NotDifferentiable, RegisterGradient, convert_to_tensor  # noqa: F401
-from .ops.control_flow_ops import Print_ as Print, cond, group, no_op, py_func, tuple, while_loop  # noqa: F401
+from .ops.base import (  # noqa: F401
+    NoGradient, NotDifferentiable, RegisterGradient, convert_to_tensor, register_tensor_conversion_function,
+)
+from .ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm  # noqa: F401
+from .ops.control_flow_ops import cond, group, no_op, py_func, while_loop  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
-    abs, add, add_n, clip_by_global_norm, clip_by_norm, global_norm, argmax, argmin, cast, ceil, clip_by_value, cos, div, div_no_nan, divide, equal, exp, floor,
-    floordiv, floormod,
+    add, add_n, argmax, argmin, cast, ceil, cos, div, div_no_nan, divide, equal, exp, floor, floordiv, floormod,
     greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not, logical_or, matmul,
-    maximum, minimum, mod, multiply, negative, not_equal, pow, reciprocal, reduce_all, reduce_any,
-    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, round, rsqrt, sigmoid, sign, sin, sqrt,
+    maximum, minimum, mod, multiply, negative, not_equal, reciprocal, reduce_all, reduce_any,
+    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, rsqrt, sigmoid, sign, sin, sqrt,
     square, squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv,
 )
 from .ops.random_ops import random_normal, random_shuffle, random_uniform, truncated_normal  # noqa: F401
+from .ops.shape_ops import broadcast_to, rank, reshape, shape, size  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
+from .session import ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session  # noqa: F401
 from .summary.graph_def import import_graph_def  # noqa: F401
-from .session import (  # noqa: F401
-    ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session, get_default_session,
-)
 from .tensor_shape import Dimension, TensorShape  # noqa: F401
 from .variables import (  # noqa: F401
     AUTO_REUSE, Variable, VariableScope, all_variables, get_variable, get_variable_scope, global_variables,
@@ -59,16 +63,36 @@ from .variables import (  # noqa: F401
     variables_initializer,
 )
 
+# TF1's names that are Python builtins too: bound only here, so no op module shadows a builtin
+from .ops.array_ops import range_ as range, slice_ as slice  # noqa: E402, F401, A001
+from .ops.control_flow_ops import Print_ as Print, tuple_ as tuple  # noqa: E402, F401, A001
+from .ops.math_ops import abs_ as abs, pow_ as pow, round_ as round  # noqa: E402, F401, A001
+
 # TF1 code checks `tf.__version__.startswith("1.")`: minitf speaks the TF 1.15 API.
 __version__ = VERSION = "1.15.0"
 MINITF_VERSION = "0.1.0"
 
 
-def disable_v2_behavior() -> None:
-    """Nothing to do: minitf always behaves like TensorFlow 1 (graphs and sessions)."""
+def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
+    """TF 1.15's switch, at program start, to TensorFlow 2's eager execution: ops run when they are
+    called (``minitf.v2``, notebook 08; importing it turns eager execution on too)."""
+    from .v2 import eager   # not imported before it is asked for: minitf.v2 is built on this package
+
+    eager.enable_eager_execution()
 
 
-disable_eager_execution = disable_v2_behavior
+def disable_eager_execution() -> None:
+    """Back to TensorFlow 1: ops go into the default graph and run in a Session (minitf's default)."""
+    graph.set_eager_execution(None)
+
+
+def executing_eagerly() -> bool:
+    """Whether ops run when called (eager execution on, outside any ``as_default()`` graph)."""
+    return get_default_graph().executes_eagerly
+
+
+enable_v2_behavior = enable_eager_execution
+disable_v2_behavior = disable_eager_execution
 
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
 random = tf1_api.module("tf.random")

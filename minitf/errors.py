@@ -28,97 +28,81 @@ class OpError(Exception):
 
 class CancelledError(OpError):
     """The operation was cancelled."""
-
     error_code = 1
 
 
 class UnknownError(OpError):
     """An unknown error."""
-
     error_code = 2
 
 
 class InvalidArgumentError(OpError):
     """An argument has a bad value or shape (e.g. an unfed placeholder)."""
-
     error_code = 3
 
 
 class DeadlineExceededError(OpError):
     """A deadline expired."""
-
     error_code = 4
 
 
 class NotFoundError(OpError):
     """A file or a checkpoint key was not found."""
-
     error_code = 5
 
 
 class AlreadyExistsError(OpError):
     """Something that was to be created exists already."""
-
     error_code = 6
 
 
 class PermissionDeniedError(OpError):
     """No permission."""
-
     error_code = 7
 
 
 class ResourceExhaustedError(OpError):
     """Out of memory or another resource."""
-
     error_code = 8
 
 
 class FailedPreconditionError(OpError):
     """The system is not in a state to run the op (e.g. an uninitialised variable)."""
-
     error_code = 9
 
 
 class AbortedError(OpError):
     """The operation was aborted."""
-
     error_code = 10
 
 
 class OutOfRangeError(OpError):
     """Iterated past the end of the input."""
-
     error_code = 11
 
 
 class UnimplementedError(OpError):
     """The operation is not implemented."""
-
     error_code = 12
 
 
 class InternalError(OpError):
     """An internal invariant broke."""
-
     error_code = 13
 
 
 class UnavailableError(OpError):
     """The runtime is unavailable."""
-
     error_code = 14
 
 
 class DataLossError(OpError):
     """Unrecoverable data loss or corruption."""
-
     error_code = 15
 
 
 class UnauthenticatedError(OpError):
     """No valid credentials."""
-
     error_code = 16
 
 

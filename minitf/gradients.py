@@ -17,10 +17,10 @@ The walk, as in TF1:
 from __future__ import annotations
 
 from .graph import Operation, Tensor, name_scope
-from .ops.control_flow_ops import exit_guards, guarded
-from .ops.array_ops import constant, fill, shape, zeros_like
+from .ops.array_ops import constant, fill, zeros_like
 from .ops.base import convert_to_tensor, gradient_function
 from .ops.math_ops import add_n
+from .ops.shape_ops import shape
 
 
 def _as_tensor(x) -> Tensor:
@@ -103,7 +103,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         grads: dict = {}
         for y, gy in zip(ys, _default_grad_ys(ys, grad_ys)):
             grads.setdefault(y, []).append(gy)
-        for op in sorted(_between_ops(ys, xs, stop_ops), key=lambda o: -o._id):
+        for op in sorted(_between_ops(ys, xs, stop_ops), key=lambda o: -o.id):
             if op not in stop_ops:
                 _backprop_op(op, grads)
         results = [_total(grads.get(x)) for x in xs]
@@ -116,8 +116,7 @@ def _backprop_op(op: Operation, grads: dict) -> None:
     """Sum the gradients arriving at ``op``'s outputs and send its input gradients further back."""
     if not op.inputs:
         return
-    with guarded(op.graph, op._guards):   # the sum of a tf.cond branch's gradients runs with that branch
-        out_grads = [_total(grads.get(t)) for t in op.outputs]
+    out_grads = [_total(grads.get(t)) for t in op.outputs]
     if all(g is None for g in out_grads):
         return
     try:
@@ -126,16 +125,14 @@ def _backprop_op(op: Operation, grads: dict) -> None:
         raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type})") from None
     if fn is None:      # NotDifferentiable: nothing flows back
         return
-    with name_scope(op.name + "_grad"), guarded(op.graph, op._guards):  # a tf.cond branch's gradient
+    with name_scope(op.name + "_grad"):
         out_grads = [g if g is not None else zeros_like(t) for g, t in zip(out_grads, op.outputs)]
-        in_grads = fn(op, *out_grads)                                 # runs only with that branch
+        in_grads = fn(op, *out_grads)
     if len(in_grads) != len(op.inputs):
         raise ValueError(f"The gradient of {op.type} returned {len(in_grads)} gradients for "
                          f"{len(op.inputs)} inputs (op {op.name})")
     for t, g in zip(op.inputs, in_grads):
         if g is not None and _differentiable(t):
-            if len(t.op._guards) < len(op._guards):   # leaving a tf.cond branch
-                g = exit_guards(g, t, op._guards)
             grads.setdefault(t, []).append(g)
 
 

@@ -10,13 +10,20 @@ Tensor("add:0", shape=(), dtype=float32)
 
 Names follow TF1's rules: each op gets a base name (``Const``, ``add``) made unique within the
 graph (``Const_1``) and prefixed by the enclosing ``name_scope`` (``layer1/MatMul``).
+
+Threads, as in TF 1.15: the default graph (and the default session) belong to the thread --
+a new thread starts with its own global default graph, not the ``as_default()`` graph of the
+thread that started it -- and so does the name scope a thread has entered in a graph.  Op
+names, collections and control dependencies belong to the graph, shared by all threads.
 """
 from __future__ import annotations
 
 import contextlib
 import re
+import threading
 
 from . import dtypes
+from .node_def import NodeDef, graph_def
 from .tensor_shape import TensorShape
 
 
@@ -88,9 +95,7 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """``sess.run(self)`` in ``session`` or the default session (``with sess:`` / InteractiveSession)."""
-        from .session import _session_for
-
-        return _session_for(session, "evaluate tensor using `eval()`").run(self, feed_dict)
+        return session_or_default(session, "evaluate tensor using `eval()`").run(self, feed_dict)
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -120,94 +125,22 @@ class Tensor:
                         "Please call `x.shape` rather than `len(x)` for shape information.")
 
 
-class NodeDef:
-    """An op's definition as TF1 prints it (protobuf text format): name, op and attrs."""
-
-    def __init__(self, op: "Operation"):
-        self._op = op
-        self.name = op.name
-        self.op = op.type
-        self.input = op._input_names()
-        self.attr = op.node_attrs()
-
-    def __str__(self):
-        lines = [f'name: "{self.name}"', f'op: "{self.op}"']
-        lines += [f'input: "{name}"' for name in self.input]
-        for key, value in sorted(self.attr.items()):
-            lines.append("attr {")
-            lines.append(f'  key: "{key}"')
-            lines.append("  value {")
-            lines += ["    " + line for line in _attr_text(value)]
-            lines.append("  }")
-            lines.append("}")
-        return "\n".join(lines) + "\n"
-
-    __repr__ = __str__
-
-
-def _shape_text(shape: TensorShape) -> list[str]:
-    if shape.dims is None:
-        return ["unknown_rank: true"]
-    out = []
-    for d in shape.dims:
-        out += ["dim {", f"  size: {-1 if d.value is None else d.value}", "}"]
-    return out
-
-
-def _attr_text(value) -> list[str]:
-    import numpy as np
-
-    if isinstance(value, dtypes.DType):
-        return [f"type: {value.base_dtype.datatype_name}"]
-    if isinstance(value, TensorShape):
-        return ["shape {"] + ["  " + s for s in _shape_text(value)] + ["}"]
-    if isinstance(value, np.ndarray):
-        dtype = dtypes.as_dtype(value.dtype)
-        lines = ["tensor {", f"  dtype: {dtype.datatype_name}", "  tensor_shape {"]
-        lines += ["    " + s for s in _shape_text(TensorShape(value.shape))] + ["  }"]
-        flat = value.reshape(-1)
-        unique = flat[:1] if flat.size and all(v == flat[0] for v in flat) else flat
-        for v in unique:
-            if dtype is dtypes.string:
-                lines.append(f'  string_val: "{v.decode("utf-8", "replace")}"')
-            elif dtype is dtypes.bool:
-                lines.append(f"  bool_val: {str(bool(v)).lower()}")
-            else:
-                lines.append(f"  {dtype.value_field}: {_number_text(v)}")
-        return lines + ["}"]
-    if isinstance(value, bool):
-        return [f"b: {str(value).lower()}"]
-    if isinstance(value, int):
-        return [f"i: {value}"]
-    if isinstance(value, float):
-        return [f"f: {_number_text(value)}"]
-    if isinstance(value, (list, tuple)):
-        return ["list {"] + [f"  i: {v}" for v in value] + ["}"]
-    return [f's: "{value}"']
-
-
-def _number_text(v) -> str:
-    f = float(v)
-    return str(int(f)) if f.is_integer() else repr(f)
-
-
 class Operation:
     """A node of the graph: its ``type`` (``'MatMul'``), unique ``name``, input and output tensors.
 
     ``kind`` is the ``Op`` object that knows how to compute it, its static shapes and its
-    gradient (see ``minitf/ops/base.py``).
+    gradient (see ``minitf/ops/base.py``).  ``id`` numbers the ops of a graph in creation
+    order -- inputs are always created first, so sorting by ``id`` is a topological order.
     """
 
-    _guards: tuple = ()  # (predicate tensor, branch) pairs of the tf.cond branches this op is in
-
-    def __init__(self, graph: "Graph", kind, name: str, inputs, control_inputs, out_types):
+    def __init__(self, graph: "Graph", kind, name: str, inputs, control_inputs, out_types, op_id: int):
         self._graph = graph
         self.kind = kind
         self._name = name
         self._inputs = tuple(inputs)
         self._control_inputs = list(control_inputs)
         self._outputs = [Tensor(self, i, dtype, shape) for i, (dtype, shape) in enumerate(out_types)]
-        self._id = graph._next_id()
+        self.id = op_id
 
     name = property(lambda self: self._name)
     type = property(lambda self: self.kind.type)
@@ -221,11 +154,8 @@ class Operation:
     def node_def(self) -> NodeDef:
         return NodeDef(self)
 
-    def node_attrs(self) -> dict:
-        return self.kind.node_attrs(self._inputs)
-
     def get_attr(self, name: str):
-        attrs = self.node_attrs()
+        attrs = self.kind.node_attrs(self._inputs)
         if name not in attrs:
             raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.")
         return attrs[name]
@@ -233,19 +163,9 @@ class Operation:
     def values(self) -> tuple:
         return tuple(self._outputs)
 
-    def _input_names(self) -> list[str]:
-        names = [t.op.name if t.value_index == 0 else t.name for t in self._inputs]
-        return names + ["^" + op.name for op in self._control_inputs]
-
-    def _add_control_input(self, op: "Operation") -> None:
-        if op not in self._control_inputs:
-            self._control_inputs.append(op)
-
     def run(self, feed_dict=None, session=None) -> None:
         """Run this op in ``session`` or the default session, for its side effect; returns None."""
-        from .session import _session_for
-
-        _session_for(session, "execute operation using `run()`").run(self, feed_dict)
+        session_or_default(session, "execute operation using `run()`").run(self, feed_dict)
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self.type}>"
@@ -260,27 +180,21 @@ class Graph:
     ``with g.as_default():`` makes ``g`` the graph new ops go to.  Names are unique per graph.
     """
 
+    executes_eagerly = False   # minitf.v2's eager context says True: adding an op to it runs the op
+    building_function = False  # a tf.function's graph (minitf.v2) says True: == compares its tensors' values
+
     def __init__(self):
         self._ops: list[Operation] = []
         self._ops_by_name: dict[str, Operation] = {}
         self._names_in_use: dict[str, int] = {}
-        self._name_stack = ""
+        self._thread = threading.local()   # per thread: its name scope and the op lists it records
         self._control_dependencies_stack: list[list[Operation]] = []
-        self._guards: list = []           # tf.cond branches being built (ops/control_flow_ops.py)
         self._collections: dict[str, list] = {}
         self._seed = None
         self._finalized = False
-        self._id_counter = 0
-        self._var_store: dict = {}        # get_variable's variables, by full name
-        self._var_scope = None            # the current VariableScope (variables.py)
-        self._var_scope_counts: dict = {}
-        self._version = 0
+        self._lock = threading.Lock()      # threads adding ops to one graph get distinct ids and names
 
     # ---- operations ---------------------------------------------------------------
-    def _next_id(self) -> int:
-        self._id_counter += 1
-        return self._id_counter
-
     @property
     def seed(self):
         return self._seed
@@ -291,7 +205,8 @@ class Graph:
 
     @property
     def version(self) -> int:
-        return self._version
+        """Grows as ops are added: the ``id`` of the newest op (0 for an empty graph)."""
+        return len(self._ops)
 
     @property
     def finalized(self) -> bool:
@@ -301,12 +216,33 @@ class Graph:
         """Make the graph read-only (TF1's guard against adding ops in a training loop)."""
         self._finalized = True
 
-    def _add_op(self, op: Operation) -> None:
+    def add_operation(self, kind, name: str, inputs, out_types) -> Operation:
+        """Add an op named ``name`` (already unique): ``ops.base.create_op`` works out the rest.
+
+        It gets the control inputs of the enclosing ``control_dependencies`` blocks.
+        """
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
-        self._ops.append(op)
-        self._ops_by_name[op.name] = op
-        self._version += 1
+        control_inputs = self._current_control_inputs(inputs)
+        with self._lock:
+            op = Operation(self, kind, name, inputs, control_inputs, out_types, len(self._ops) + 1)
+            self._ops.append(op)
+            self._ops_by_name[name] = op
+        for recorded in getattr(self._thread, "recorders", ()):
+            recorded.append(op)
+        return op
+
+    @contextlib.contextmanager
+    def recording_ops(self):
+        """Collect the ops this thread adds to the graph inside the block, in order (``tf.cond``
+        and ``tf.while_loop`` find the ops of a branch or a loop body so)."""
+        recorded: list[Operation] = []
+        recorders = self._thread.__dict__.setdefault("recorders", [])
+        recorders.append(recorded)
+        try:
+            yield recorded
+        finally:
+            recorders.remove(recorded)
 
     def get_operations(self) -> list[Operation]:
         return list(self._ops)
@@ -367,24 +303,27 @@ class Graph:
     # ---- names --------------------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         """``name`` inside the current name scope, with ``_1``, ``_2``… added if it is taken."""
-        if self._name_stack:
-            name = self._name_stack + "/" + name
+        scope = self.get_name_scope()
+        if scope:
+            name = scope + "/" + name
         key = name.lower()
-        count = self._names_in_use.get(key, 0)
-        if mark_as_used:
-            self._names_in_use[key] = count + 1
-        if count > 0:
-            base = key
-            while key in self._names_in_use:
-                key = f"{base}_{count}"
-                count += 1
+        with self._lock:
+            count = self._names_in_use.get(key, 0)
             if mark_as_used:
-                self._names_in_use[key] = 1
-            name = f"{name}_{count - 1}"
+                self._names_in_use[key] = count + 1
+            if count > 0:
+                base = key
+                while key in self._names_in_use:
+                    key = f"{base}_{count}"
+                    count += 1
+                if mark_as_used:
+                    self._names_in_use[key] = 1
+                name = f"{name}_{count - 1}"
         return name
 
     def get_name_scope(self) -> str:
-        return self._name_stack
+        """The name scope this thread is in, in this graph (``""`` at the root)."""
+        return getattr(self._thread, "name_scope", "")
 
     @contextlib.contextmanager
     def name_scope(self, name):
@@ -392,21 +331,20 @@ class Graph:
 
         A name ending in ``/`` re-enters that exact scope; ``None`` or ``""`` goes to the root.
         """
-        if name:
-            if not (_VALID_SCOPE_NAME if self._name_stack else _VALID_OP_NAME).match(name):
-                raise ValueError(f"'{name}' is not a valid scope name")
-        old = self._name_stack
+        old = self.get_name_scope()
+        if name and not (_VALID_SCOPE_NAME if old else _VALID_OP_NAME).match(name):
+            raise ValueError(f"'{name}' is not a valid scope name")
         if not name:
             new = ""
         elif name.endswith("/"):
             new = name[:-1]
         else:
             new = self.unique_name(name)
-        self._name_stack = new
+        self._thread.name_scope = new
         try:
             yield new + "/" if new else ""
         finally:
-            self._name_stack = old
+            self._thread.name_scope = old
 
     # ---- control dependencies -----------------------------------------------------
     @contextlib.contextmanager
@@ -466,36 +404,55 @@ class Graph:
     # ---- default graph ------------------------------------------------------------
     @contextlib.contextmanager
     def as_default(self):
-        """Make this graph the default graph inside the ``with`` block."""
-        _graph_stack.append(self)
+        """Make this graph the default graph of this thread inside the ``with`` block."""
+        stack = _thread.graphs
+        stack.append(self)
         try:
             yield self
         finally:
-            _graph_stack.pop()
+            stack.pop()
 
     def as_graph_def(self, add_shapes: bool = False):
         """The graph as a ``GraphDef`` protobuf (needs tensorboard's protos: ``pip install tensorboard``)."""
-        from .summary.graph_def import graph_def
-
         return graph_def(self, add_shapes=add_shapes)
 
 
-_graph_stack: list[Graph] = []
-_global_graph = Graph()
+class _ThreadDefaults(threading.local):
+    """Each thread's default graphs and sessions (a new thread starts with none entered)."""
+
+    def __init__(self):
+        self.graphs: list[Graph] = []     # the as_default() graphs entered, innermost last
+        self.global_graph = Graph()       # the default graph outside every as_default()
+        self.sessions: list = []          # the as_default() sessions entered, innermost last
+
+
+_thread = _ThreadDefaults()
+_eager_context = None   # while eager execution is on: the function giving this thread's eager context
+
+
+def set_eager_execution(context_of_thread) -> None:
+    """Turn eager execution on -- outside every ``as_default()`` graph, ``context_of_thread()`` (each
+    thread's eager context, minitf.v2) is then the default graph, and ops run as they are added --
+    or off, with None."""
+    global _eager_context
+    _eager_context = context_of_thread
 
 
 def get_default_graph() -> Graph:
-    """The graph new ops are added to: the innermost ``as_default()`` graph, else the global one."""
-    return _graph_stack[-1] if _graph_stack else _global_graph
+    """The graph new ops are added to: the innermost ``as_default()`` graph, else this thread's global
+    one (with eager execution on, its eager context)."""
+    graphs = _thread.graphs
+    if graphs:
+        return graphs[-1]
+    return _thread.global_graph if _eager_context is None else _eager_context()
 
 
 def reset_default_graph() -> None:
-    """Replace the global default graph with a new, empty one (not allowed inside ``as_default``)."""
-    global _global_graph
-    if _graph_stack:
+    """Replace this thread's global default graph with a new, empty one (not allowed inside ``as_default``)."""
+    if _thread.graphs:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need "
                              "a cleared graph, exit the nesting and create a new graph.")
-    _global_graph = Graph()
+    _thread.global_graph = Graph()
 
 
 def graph_of(values) -> Graph:
@@ -504,7 +461,7 @@ def graph_of(values) -> Graph:
     first = None
     for v in values:
         element = v._as_graph_element() if hasattr(v, "_as_graph_element") else v
-        if isinstance(element, (Tensor, Operation)):
+        if isinstance(element, (Tensor, Operation)) and not element.graph.executes_eagerly:  # not a value
             if graph is None:
                 graph, first = element.graph, element
             elif element.graph is not graph:
@@ -548,3 +505,31 @@ def get_collection_ref(key: str) -> list:
 def set_random_seed(seed) -> None:
     """Set the graph-level random seed: random ops become repeatable run to run (notebook 01)."""
     get_default_graph().seed = seed
+
+
+# ---- the default session: the innermost ``with sess:`` (or InteractiveSession) of this thread ----
+def get_default_session():
+    """``tf.get_default_session``: the innermost session made default in this thread, else None."""
+    sessions = _thread.sessions
+    return sessions[-1] if sessions else None
+
+
+@contextlib.contextmanager
+def default_session(session):
+    """Make ``session`` this thread's default session inside the block (``Session.as_default``)."""
+    sessions = _thread.sessions
+    sessions.append(session)
+    try:
+        yield session
+    finally:   # the innermost entry of this session (an InteractiveSession may close out of order)
+        del sessions[len(sessions) - 1 - sessions[::-1].index(session)]
+
+
+def session_or_default(session, action: str):
+    """``session``, or the default session for ``t.eval()`` / ``op.run()``; a ValueError if none."""
+    session = session or get_default_session()
+    if session is None:
+        how = "`eval(session=sess)`" if "eval" in action else "`run(session=sess)`"
+        raise ValueError(f"Cannot {action}: No default session is registered. Use `with sess.as_default()"
+                         f"{'' if 'eval' in action else ':'}` or pass an explicit session to {how}")
+    return session

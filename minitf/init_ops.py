@@ -71,7 +71,7 @@ class TruncatedNormal(RandomNormal):
         return random_ops.truncated_normal(shape, self.mean, self.stddev, dtype or self.dtype, seed=self.seed)
 
 
-def _fans(shape) -> tuple[float, float]:
+def fans(shape) -> tuple[float, float]:
     """(fan_in, fan_out) as TF1 computes them: leading dims multiply both (conv kernels)."""
     shape = [int(s) for s in shape]
     if not shape:
@@ -94,7 +94,7 @@ class VarianceScaling(Initializer):
 
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = dtype or self.dtype
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         scale = self.scale / max(1.0, n)
         if self.distribution == "uniform":

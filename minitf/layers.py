@@ -16,10 +16,12 @@ import re
 import numpy as np
 
 from . import init_ops, tf1_api
-from .graph import Tensor, name_scope
-from .ops import array_ops, conv_ops, nn_ops
+from .graph import GraphKeys, Tensor, add_to_collection, name_scope
+from .ops import array_ops, conv_ops, nn_ops, shape_ops
 from .ops.base import convert_to_tensor
+from .ops.control_flow_ops import cond
 from .ops.math_ops import cast, matmul
+from .ops.state_ops import assign_sub
 from .variables import get_variable, variable_scope
 
 
@@ -92,18 +94,20 @@ class Dense(Layer):
     def build(self, input_shape):
         if input_shape.ndims is None or input_shape[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
-        self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units], self.kernel_initializer,
-                                      self.kernel_regularizer, self.kernel_constraint)
-        self.bias = self.add_weight("bias", [self.units], self.bias_initializer, self.bias_regularizer,
-                                    self.bias_constraint) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units],
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", [self.units], initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, inputs):
         inputs = cast(inputs, self.kernel.dtype.base_dtype)
         if inputs.shape.ndims is not None and inputs.shape.ndims > 2:   # apply to the last axis of every item
             dims = inputs.shape.as_list()
-            flat = array_ops.reshape(inputs, [-1, dims[-1]])
-            outputs = array_ops.reshape(matmul(flat, self.kernel),
-                                        array_ops.concat([array_ops.shape(inputs)[:-1], [self.units]], 0))
+            flat = shape_ops.reshape(inputs, [-1, dims[-1]])
+            outputs = shape_ops.reshape(matmul(flat, self.kernel),
+                                        array_ops.concat([shape_ops.shape(inputs)[:-1], [self.units]], 0))
             outputs.set_shape(dims[:-1] + [self.units])
         else:
             outputs = matmul(inputs, self.kernel)
@@ -163,10 +167,11 @@ class Conv2D(Layer):
                              f"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, "
                              f"found ndim={input_shape.ndims}. Full shape received: {input_shape}")
         shape = list(self.kernel_size) + [input_shape[-1].value, self.filters]
-        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer,
-                                      self.kernel_constraint)
-        self.bias = self.add_weight("bias", [self.filters], self.bias_initializer, self.bias_regularizer,
-                                    self.bias_constraint) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
 
     def call(self, inputs):
         outputs = conv_ops.conv2d(inputs, self.kernel, strides=[1, *self.strides, 1], padding=self.padding,
@@ -220,8 +225,8 @@ class Flatten(Layer):
     def call(self, inputs):
         dims = inputs.shape.as_list() if inputs.shape.dims is not None else None
         if dims is not None and None not in dims[1:]:
-            return array_ops.reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
-        outputs = array_ops.reshape(inputs, array_ops.stack([array_ops.shape(inputs)[0], -1]))
+            return shape_ops.reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
+        outputs = shape_ops.reshape(inputs, array_ops.stack([shape_ops.shape(inputs)[0], -1]))
         if dims is not None:
             outputs.set_shape([dims[0], None])
         return outputs
@@ -297,16 +302,15 @@ class BatchNormalization(Layer):
             raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
         channels = [input_shape[self.axis].value]
         beta_init, gamma_init, mean_init, variance_init = self.initializers
-        self.beta = self.add_weight("beta", channels, beta_init, self.regularizers[0]) if self.center else None
-        self.gamma = self.add_weight("gamma", channels, gamma_init, self.regularizers[1]) if self.scale else None
-        self.moving_mean = self.add_weight("moving_mean", channels, mean_init, trainable=False)
-        self.moving_variance = self.add_weight("moving_variance", channels, variance_init, trainable=False)
+        self.beta = self.add_weight("beta", channels, initializer=beta_init,
+                                    regularizer=self.regularizers[0]) if self.center else None
+        self.gamma = self.add_weight("gamma", channels, initializer=gamma_init,
+                                     regularizer=self.regularizers[1]) if self.scale else None
+        self.moving_mean = self.add_weight("moving_mean", channels, initializer=mean_init, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", channels, initializer=variance_init,
+                                               trainable=False)
 
     def call(self, inputs, training=False):
-        from .graph import GraphKeys, add_to_collection
-        from .ops.control_flow_ops import cond
-        from .ops.state_ops import assign_sub
-
         rank = inputs.shape.ndims
         axes = [i for i in range(rank) if i != self.axis % rank]
         mean, variance = nn_ops.moments(inputs, axes)

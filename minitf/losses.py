@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from . import dtypes, tf1_api
 from .graph import GraphKeys, add_to_collection, get_collection, name_scope
-from .ops.array_ops import constant, ones_like, shape, size, squeeze, stop_gradient, where, zeros_like
+from .ops.array_ops import constant, ones_like, squeeze, stop_gradient, where, zeros_like
 from .ops.base import convert_to_tensor
 from .ops.math_ops import add_n, cast, div_no_nan, equal, multiply, reduce_sum, squared_difference
 from .ops.nn_ops import (sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
                          sparse_softmax_cross_entropy_with_logits)
+from .ops.shape_ops import shape, size
 
 
 class Reduction:

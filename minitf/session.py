@@ -9,44 +9,42 @@
 3. the plan runs: every op computes its outputs exactly once (one value per run);
 4. the results are rebuilt into the caller's structure, as numpy values.
 
-Variables keep their values in the session between runs; everything else is recomputed.
+Variables keep their values in the session between runs; everything else is recomputed, with
+two exceptions that change no value: what depends on shapes alone (the ``tf.shape`` arithmetic
+of gradients) is computed once per fed shape, as Grappler folds it; and two ops of one run that
+need the same intermediate result (``Op.shared_work``) compute it once.
+
+An op whose kernel returns ``SKIPPED`` did not run, and neither does any op that depends on it
+(``Op.may_skip``: that is how ``tf.cond`` skips the branch not taken).  A kernel that fails
+raises one of ``tf.errors`` naming the op, its type and the shapes of its inputs.
+
+Tracing a run (TF1's API; the widgets' RunStepper is built on it)::
+
+    metadata = tf.RunMetadata()
+    sess.run(fetches, feed, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+             run_metadata=metadata)
+    for node in metadata.step_stats.dev_stats[0].node_stats:   # one per op run, in order
+        node.node_name, node.timeline_label, node.all_start_micros, node.op_end_rel_micros
+        for out in node.output:   # out.slot, out.tensor_description.dtype / .shape, and out.value
+            ...
+
+``out.value`` is a minitf addition (TF1 needs tfdbg for it): a numpy copy of the output taken
+when the op produced it -- a variable read before an ``Assign`` later in the same run shows the
+old value.  ``ops_to_run(fetches, feed_dict)`` lists the ops such a run executes, in order.
+Untraced runs pay nothing for tracing.
 """
 from __future__ import annotations
 
-import threading
+import time
+from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 
-from . import errors
+from . import dtypes, errors
 from .backend import from_numpy, to_numpy
-from .graph import Operation, Tensor, get_default_graph
-from .ops.control_flow_ops import guarded_kernel
-
-_local = threading.local()
-
-
-def _session_stack() -> list:
-    if not hasattr(_local, "stack"):
-        _local.stack = []
-    return _local.stack
-
-
-def get_default_session():
-    """The innermost ``with sess:`` session (or InteractiveSession), else None."""
-    stack = _session_stack()
-    return stack[-1] if stack else None
-
-
-def _session_for(session, action: str):
-    session = session or get_default_session()
-    if session is None:
-        raise ValueError(f"Cannot {action}: No default session is registered. Use `with sess.as_default()` "
-                         "or pass an explicit session to `eval(session=sess)`"
-                         if "eval" in action else
-                         f"Cannot {action}: No default session is registered. Use `with sess.as_default():` "
-                         "or pass an explicit session to `run(session=sess)`")
-    return session
+from .graph import Operation, Tensor, default_session, get_default_graph
+from .ops.base import SKIPPED, Op
 
 
 class _Fetches:
@@ -133,7 +131,7 @@ class _Feed:
     def __init__(self, tensor: Tensor):
         self.tensor = tensor
         dtype = tensor.dtype.base_dtype
-        self.is_string = dtype.name == "string"
+        self.is_string = dtype == dtypes.string
         self.np_dtype = None if self.is_string else dtype.as_numpy_dtype
         dims = tensor.shape.dims
         self.dims = None if dims is None else tuple(d.value for d in dims)
@@ -144,9 +142,7 @@ class _Feed:
                             f"Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
                             f"the tensor object was {value} which was passed to the feed with key {self.tensor}.")
         if self.is_string:
-            from .dtypes import _strings
-
-            array = _strings(value)
+            array = dtypes.infer_numpy(value, dtypes.string)
         else:
             array = np.asarray(value, dtype=self.np_dtype)
         dims = self.dims
@@ -173,49 +169,192 @@ class _Plan:
             slots.setdefault(t, len(slots))
         self.feed_slots = [slots[t] for t in feed_tensors]
         self.steps = []
-        for op in _needed_ops(elements, set(feed_tensors)):
+        status: dict = {}   # op that may be skipped -> the slot that holds SKIPPED when it was
+        ops = _needed_ops(elements, set(feed_tensors))
+        work = Counter(key for op in ops if (key := op.kind.shared_work(op)) is not None)
+        self.shared_slot = None   # the slot of the dict in which kernels share work during a run
+        from_shapes: set = set()  # ops whose values depend on shapes only: computed once per shape
+        for op in ops:
             for t in op.outputs:
                 slots.setdefault(t, len(slots))
             ins = tuple(slots[t] for i, t in enumerate(op.inputs) if i not in op.kind.ref_inputs)
             outs = tuple(slots[t] for t in op.outputs)
-            kernel = op.kind.kernel(op, session)
-            if op._guards:  # inside tf.cond branches: runs only when its branch is taken
-                kernel = guarded_kernel(kernel, op._guards, len(outs))
-                ins += tuple(slots[pred] for pred, _ in op._guards)
+            kernel = _once_per_shape(op, op.kind.kernel(op, session), from_shapes)
+            if work[op.kind.shared_work(op)] > 1:
+                if self.shared_slot is None:
+                    self.shared_slot = slots.setdefault("shared work", len(slots))
+                ins += (self.shared_slot,)
+            waits = tuple(dict.fromkeys(status[d] for d in _dependencies(op) if d in status))
+            if op.kind.may_skip or waits:
+                outs = outs or (slots.setdefault(op, len(slots)),)
+                status[op] = outs[0]
+                if waits and not op.kind.takes_skipped:
+                    kernel = _unless_skipped(kernel, len(ins), len(op.outputs))
+                    ins += waits
             self.steps.append((kernel, ins, outs[0] if len(outs) == 1 else outs, op))
         self.num_slots = len(slots)
         self.fetch_slots = [slots[e] if isinstance(e, Tensor) else None for e in elements]
-        self.copy_fetch = [isinstance(e, Tensor) and _may_alias_storage(e) for e in elements]
+        self.frees = _last_uses(self.steps, kept={*self.fetch_slots, self.shared_slot})
+        self.copy_fetch = [isinstance(e, Tensor) and _may_alias_storage(e, from_shapes) for e in elements]
+        self.elements = elements
+        self.may_skip_fetch = any(isinstance(e, Tensor) and e.op in status for e in elements)
 
-    def run(self, feed_values) -> list:
+    def run(self, feed_values, node_stats: list | None = None) -> list:
+        """One run; with ``node_stats`` (a list) it is traced: a ``NodeExecStats`` per op is appended."""
         values = [None] * self.num_slots
         for slot, feed, value in zip(self.feed_slots, self.feeds, feed_values):
             values[slot] = feed(value)
+        if self.shared_slot is not None:
+            values[self.shared_slot] = {}
         getter = values.__getitem__
-        op = None
+        op = ins = None
         try:
             with np.errstate(all="ignore"):   # like TF1: log(0.) is -inf and 0/0 is nan, without numpy's warnings
-                for kernel, ins, out, op in self.steps:
-                    result = kernel(*map(getter, ins))
-                    if type(out) is int:
-                        values[out] = result
-                    else:  # an op with several outputs (Split, SoftmaxCrossEntropyWithLogits)
-                        for slot, r in zip(out, result):
-                            values[slot] = r
+                if node_stats is None:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
+                        result = kernel(*map(getter, ins))
+                        if type(out) is int:
+                            values[out] = result
+                        else:  # an op with several outputs (Split, SoftmaxCrossEntropyWithLogits)
+                            for slot, r in zip(out, result):
+                                values[slot] = r
+                        for slot in dead:
+                            values[slot] = None
+                else:
+                    for (kernel, ins, out, op), dead in zip(self.steps, self.frees):
+                        _traced_step(kernel, ins, out, op, values, node_stats)
+                        for slot in dead:
+                            values[slot] = None
         except errors.OpError as e:
             if e.op is None:
                 e.op, e.node_def = op, op.node_def
                 e.message = e.args[0] if e.args else e.message
             raise
+        except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
+            if op is None:
+                raise
+            raise _kernel_error(e, op, [values[i] for i in ins]) from e
+        if self.may_skip_fetch:
+            _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
         return [None if slot is None else _fetched(values[slot], copy)
                 for slot, copy in zip(self.fetch_slots, self.copy_fetch)]
+
+
+def _last_uses(steps: list, kept: set) -> list:
+    """For each step, the slots no later step reads (and no fetch needs): the run lets go of their
+    values right after it, as TF1's executor frees a tensor when its last reader is done.  The
+    arrays of a step die while the next ones are made, so numpy's allocations reuse warm memory
+    and the peak memory of a run is what its widest moment needs, not the sum of all it computed."""
+    last: dict = {}
+    for i, (_, ins, out, _) in enumerate(steps):
+        for slot in (out,) if type(out) is int else out:
+            last[slot] = i   # an output nothing reads dies with its step
+        for slot in ins:
+            last[slot] = i
+    frees: list = [() for _ in steps]
+    for slot, i in last.items():
+        if slot not in kept:
+            frees[i] += (slot,)
+    return frees
+
+
+def _once_per_shape(op: Operation, kernel, from_shapes: set):
+    """``kernel``, computed once per fed shape when ``op``'s value depends on shapes alone.
+
+    TF1's gradient code reads shapes at run time wherever a dimension is ``?`` (``Shape``,
+    ``BroadcastGradientArgs``, ``Fill``...).  As Grappler folds such subgraphs once the shapes
+    are known, a plan keeps their results: ``Shape``, ``Size`` and ``Rank`` return the same array
+    while their input's shape stays the same, and an op computed from such arrays and constants
+    alone returns its previous result while its inputs are the same arrays.  Ops with state or
+    effects (their kernel is not their ``forward``, or they say ``stateful``) always run.
+    """
+    kind = op.kind
+    if kind.reads_shape_only:
+        from_shapes.add(op)
+        return _same_while_shapes_are(kernel)
+    sources = [t.op for t in op.inputs]
+    if (any(s in from_shapes for s in sources) and all(s in from_shapes or s.type == "Const" for s in sources)
+            and type(kind).kernel is Op.kernel and not (kind.stateful or kind.may_skip or op.control_inputs)):
+        from_shapes.add(op)
+        return _same_while_inputs_are(kernel)
+    return kernel
+
+
+def _same_while_shapes_are(kernel):
+    last = (None, None)   # (input shapes, value): one tuple, so that threads never see half of it
+
+    def run(*arrays):
+        nonlocal last
+        shapes = tuple(a.shape for a in arrays)
+        seen, value = last
+        if shapes != seen:
+            value = kernel(*arrays)
+            last = (shapes, value)
+        return value
+
+    return run
+
+
+def _same_while_inputs_are(kernel):
+    last = ((), None)     # (input arrays, value)
+
+    def run(*arrays):
+        nonlocal last
+        seen, value = last
+        if len(seen) != len(arrays) or any(a is not b for a, b in zip(arrays, seen)):
+            value = kernel(*arrays)
+            last = (arrays, value)
+        return value
+
+    return run
+
+
+def _dependencies(op: Operation):
+    """The ops ``op`` waits for: those of its inputs (ref inputs too) and its control inputs."""
+    return [t.op for t in op.inputs] + op.control_inputs
+
+
+def _unless_skipped(kernel, num_args: int, num_outputs: int):
+    """``kernel``, run only when none of the ops it waits for was skipped (their values come as
+    extra trailing arguments); else SKIPPED for each output."""
+    skipped = (SKIPPED,) * num_outputs if num_outputs > 1 else SKIPPED
+
+    def run(*args):
+        for value in args[num_args:]:
+            if value is SKIPPED:
+                return skipped
+        return kernel(*args[:num_args])
+
+    return run
+
+
+def _refuse_skipped(elements, fetched) -> None:
+    for element, value in zip(elements, fetched):
+        if value is SKIPPED:
+            raise errors.InvalidArgumentError(
+                element.op.node_def, element.op,
+                f"{element.name} was not computed in this run: it is in a tf.cond branch that was not "
+                "taken. Fetch the result of the tf.cond instead.")
+
+
+_ERROR_CLASSES = {MemoryError: errors.ResourceExhaustedError, NotImplementedError: errors.UnimplementedError}
+
+
+def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpError:
+    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: InvalidArgumentError
+    (most often), its message, and the node, its type and its inputs' shapes."""
+    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
+    text = str(error) if not isinstance(error, KeyError) else f"key {error}"
+    message = (f"{type(error).__name__}: {text}\n\t [[node {op.name} ({op.type}) with input shapes: "
+               f"{shapes or 'none'}]]")
+    cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
+    return cls(op.node_def, op, message)
 
 
 def _needed_ops(elements, fed: set) -> list:
     """The ops the fetches depend on (inputs and control inputs), stopping at fed tensors."""
     needed: dict = {}
-    stack = [e.op if isinstance(e, Tensor) and e not in fed else e for e in elements if not (
-        isinstance(e, Tensor) and e in fed)]
+    stack = [e.op if isinstance(e, Tensor) else e for e in elements if not (isinstance(e, Tensor) and e in fed)]
     while stack:
         op = stack.pop()
         if op in needed:
@@ -224,17 +363,25 @@ def _needed_ops(elements, fed: set) -> list:
         for i, t in enumerate(op.inputs):
             if t not in fed and i not in op.kind.ref_inputs and t.op not in needed:
                 stack.append(t.op)
-        stack.extend(pred.op for pred, _ in op._guards if pred not in fed)
         stack.extend(c for c in op.control_inputs if c not in needed)
-    return sorted(needed, key=lambda op: op._id)
+    return sorted(needed, key=lambda op: op.id)
 
 
-def _may_alias_storage(tensor: Tensor) -> bool:
-    """True if the fetched array could be a constant's or variable's own buffer (then it is copied)."""
+def ops_to_run(fetches, feed_dict=None, graph=None) -> list:
+    """The ops ``sess.run(fetches, feed_dict)`` executes, in the order it runs them: those the
+    fetches need (through inputs and control inputs), pruned at the fed tensors."""
+    graph = graph or get_default_graph()
+    elements = _Fetches(graph, fetches).elements
+    return _needed_ops(elements, {_feed_tensor(graph, key) for key in (feed_dict or {})})
+
+
+def _may_alias_storage(tensor: Tensor, kept: set) -> bool:
+    """True if the fetched array could be a constant's or variable's own buffer, or a value the plan
+    keeps for later runs (``kept``): then it is copied."""
     op = tensor.op
     while op.kind.view_of_input and op.inputs:
         op = op.inputs[0].op
-    return op.kind.returns_stored
+    return op.kind.returns_stored or op in kept
 
 
 def _fetched(value, copy: bool):
@@ -248,6 +395,100 @@ def _fetched(value, copy: bool):
     return value
 
 
+# ---- tracing ------------------------------------------------------------------------------------
+class TensorDescription:
+    """An output as TF1's step stats describe it: ``dtype`` (the DataType number, 1 is float32) and
+    ``shape`` (``shape.dim[i].size``, ``shape.unknown_rank``), those of the value computed."""
+
+    def __init__(self, value):
+        array = to_numpy(value)
+        self.dtype = dtypes.as_dtype(np.asarray(array).dtype).as_datatype_enum
+        self.shape = _ShapeProto(np.shape(array))
+
+
+class _ShapeProto:
+    """``TensorShapeProto``'s fields: ``dim`` (each with ``size``) and ``unknown_rank``."""
+
+    def __init__(self, dims):
+        self.dim = [_Dim(size) for size in dims]
+        self.unknown_rank = False
+
+
+class _Dim:
+    def __init__(self, size: int):
+        self.size = size
+
+
+class NodeOutput:
+    """One output of an op run: ``slot`` (its index), ``tensor_description``, and ``value`` -- a
+    numpy copy of what the op produced, at that moment (minitf's addition to TF1's message)."""
+
+    def __init__(self, slot: int, value):
+        self.slot = slot
+        self.tensor_description = TensorDescription(value)
+        self.value = np.array(to_numpy(value), copy=True)
+
+
+class NodeExecStats:
+    """What one op did in a traced run (TF1's ``NodeExecStats``); times are in microseconds."""
+
+    def __init__(self, op: Operation, start: float, end: float, outputs):
+        self.node_name = op.name
+        self.all_start_micros = int(start * 1e6)
+        self.op_start_rel_micros = 0
+        self.op_end_rel_micros = self.all_end_rel_micros = int((end - start) * 1e6)
+        inputs = ", ".join(t.op.name if t.value_index == 0 else t.name for t in op.inputs)
+        self.timeline_label = f"{op.name} = {op.type}({inputs})"
+        self.output = [NodeOutput(i, v) for i, v in enumerate(outputs)]
+
+
+def _traced_step(kernel, ins, out, op: Operation, values: list, node_stats: list) -> None:
+    """One step of a traced run: run it as the plain loop does, and describe it."""
+    start = time.time()
+    result = kernel(*[values[i] for i in ins])
+    end = time.time()
+    if type(out) is int:
+        values[out] = result
+        outputs = [result] if op.outputs else []
+    else:
+        for slot, r in zip(out, result):
+            values[slot] = r
+        outputs = list(result)
+    if not any(v is SKIPPED for v in ([result] if type(out) is int else result)):
+        node_stats.append(NodeExecStats(op, start, end, outputs))
+
+
+class DeviceStepStats:
+    """The ops one device ran (minitf has one device: the CPU, or the GPU under cupy)."""
+
+    def __init__(self, device: str = "/job:localhost/replica:0/task:0/device:CPU:0"):
+        self.device = device
+        self.node_stats: list = []
+
+
+class StepStats:
+    def __init__(self):
+        self.dev_stats: list = []
+
+
+class RunOptions:
+    """``tf.RunOptions``: ``trace_level=tf.RunOptions.FULL_TRACE`` (any level but NO_TRACE) traces the run."""
+
+    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
+
+    def __init__(self, trace_level: int = 0, **options):
+        self.trace_level = trace_level
+        self.__dict__.update(options)
+
+
+class RunMetadata:
+    """``tf.RunMetadata``: a traced run fills ``step_stats.dev_stats[0].node_stats`` (see the module docstring)."""
+
+    def __init__(self):
+        self.step_stats = StepStats()
+
+
+# ---- Session ------------------------------------------------------------------------------------
 class Session:
     """``tf.Session``: runs ops of one graph and holds its variables' values.
 
@@ -259,7 +500,7 @@ class Session:
     def __init__(self, target: str = "", graph=None, config=None):
         self._graph = graph or get_default_graph()
         self._closed = False
-        self._variables: dict = {}     # VariableV2 op -> its array (the session's state)
+        self.variables: dict = {}      # VariableV2 op -> its array: the session's state (state_ops' kernels)
         self._random: dict = {}        # random op -> its numpy Generator
         self._plans: dict = {}
         self._contexts: list = []
@@ -269,7 +510,10 @@ class Session:
     sess_str = property(lambda self: "")
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        """Compute ``fetches`` (any nest), feeding ``feed_dict``; returns the same structure of values."""
+        """Compute ``fetches`` (any nest), feeding ``feed_dict``; returns the same structure of values.
+
+        With ``options=tf.RunOptions(trace_level=...)`` and a ``run_metadata``, the run is traced.
+        """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         if isinstance(fetches, (Tensor, Operation)) and fetches.graph is self._graph:
@@ -282,17 +526,23 @@ class Session:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _Plan(self, elements, feed_dict)
-        values = plan.run(feed_dict.values())
+        if options is not None and run_metadata is not None and options.trace_level:
+            device = DeviceStepStats()
+            run_metadata.step_stats = StepStats()
+            run_metadata.step_stats.dev_stats.append(device)
+            values = plan.run(feed_dict.values(), device.node_stats)
+        else:
+            values = plan.run(feed_dict.values())
         return values[0] if mapper is None else mapper.build(values)
 
     def close(self) -> None:
         self._closed = True
-        self._variables.clear()
+        self.variables.clear()
         self._plans.clear()
 
     def as_default(self):
         """A context manager making this session the default (for ``t.eval()``, ``op.run()``)."""
-        return _DefaultSession(self)
+        return default_session(self)
 
     def __enter__(self):
         graph_context = self._graph.as_default()
@@ -310,19 +560,19 @@ class Session:
         return False
 
     def __del__(self):
-        self._variables = {}
+        self.variables = {}
 
     # ---- state used by kernels ------------------------------------------------------------
-    def _variable_value(self, var_op):
+    def variable_value(self, var_op):
         """The array of a variable, or TF1's FailedPreconditionError if it was never initialised."""
         try:
-            return self._variables[var_op]
+            return self.variables[var_op]
         except KeyError:
             raise errors.FailedPreconditionError(
                 None, var_op, f"Attempting to use uninitialized value {var_op.name}\n"
                               f"\t [[{{{{node {var_op.name}}}}}]]") from None
 
-    def _rng(self, op, seed):
+    def random_generator(self, op, seed):
         """The random generator of one random op in this session (repeatable when seeded)."""
         rng = self._random.get(op)
         if rng is None:
@@ -330,29 +580,12 @@ class Session:
         return rng
 
 
-class _DefaultSession:
-    def __init__(self, session):
-        self._session = session
-
-    def __enter__(self):
-        _session_stack().append(self._session)
-        return self._session
-
-    def __exit__(self, *exc):
-        stack = _session_stack()
-        if self._session in stack:
-            stack.reverse()
-            stack.remove(self._session)
-            stack.reverse()
-        return False
-
-
 class InteractiveSession(Session):
     """A Session that makes itself the default when created (for notebooks): ``t.eval()`` just works."""
 
     def __init__(self, target: str = "", graph=None, config=None):
         super().__init__(target, graph, config)
-        self._default = _DefaultSession(self)
+        self._default = default_session(self)
         self._default.__enter__()
 
     def close(self) -> None:
@@ -386,17 +619,3 @@ class ConfigProto:
         self.intra_op_parallelism_threads = intra_op_parallelism_threads
         self.inter_op_parallelism_threads = inter_op_parallelism_threads
         self.__dict__.update(options)
-
-
-class RunOptions:
-    """``tf.RunOptions`` (``trace_level=tf.RunOptions.FULL_TRACE``): accepted, no tracing is done."""
-
-    NO_TRACE, SOFTWARE_TRACE, HARDWARE_TRACE, FULL_TRACE = 0, 1, 2, 3
-
-    def __init__(self, trace_level: int = 0, **options):
-        self.trace_level = trace_level
-        self.__dict__.update(options)
-
-
-class RunMetadata:
-    """``tf.RunMetadata``: filled by TF1 with step statistics; minitf leaves it empty."""

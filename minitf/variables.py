@@ -11,13 +11,19 @@ them when the scope says ``reuse=True``.
 from __future__ import annotations
 
 import contextlib
+import threading
 import traceback
+import weakref
+
+import numpy as np
 
 from . import dtypes, init_ops
-from .graph import GraphKeys, Tensor, get_default_graph, name_scope
-from .ops import control_flow_ops, state_ops
+from .backend import from_numpy
+from .graph import GraphKeys, Tensor, get_default_graph, graph_of, name_scope, session_or_default
+from .ops import array_ops, control_flow_ops, state_ops
 from .ops.array_ops import identity
 from .ops.base import convert_to_tensor, create_op
+from .ops.math_ops import logical_not
 from .tensor_shape import TensorShape
 
 
@@ -45,7 +51,10 @@ class Variable:
         if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         from_fn = callable(initial_value)
-        with name_scope(name, "Variable", [] if from_fn else [initial_value]) as scope:
+        graph = get_default_graph() if from_fn else graph_of([initial_value])
+        # as TF1's init_scope: a variable's ops wait for nothing (not the enclosing control dependencies)
+        values = [] if from_fn else [initial_value]
+        with graph.control_dependencies(None), name_scope(name, "Variable", values) as scope:
             if from_fn:
                 with name_scope("Initializer"):
                     initial_value = initial_value()
@@ -61,7 +70,7 @@ class Variable:
         self._trainable = trainable
         self._constraint = constraint
         self._save_slice_info = None
-        get_default_graph().add_to_collections(collections, self)
+        graph.add_to_collections(collections, self)
 
     def _init_from_variable_def(self, variable_def, import_scope=None) -> None:
         """Wrap ops already in the graph, named by a ``VariableDef`` proto (import_meta_graph)."""
@@ -121,10 +130,8 @@ class Variable:
 
     def initialized_value(self) -> Tensor:
         """The value, initialising the variable first if needed."""
-        with control_flow_ops.get_default_graph().control_dependencies(None):
-            from .ops.array_ops import where
-
-            return where(state_ops.is_variable_initialized(self), self.read_value(), self._initial_value)
+        with self.graph.control_dependencies(None):
+            return array_ops.where(state_ops.is_variable_initialized(self), self.read_value(), self._initial_value)
 
     # ---- writing ------------------------------------------------------------------------------
     def assign(self, value, use_locking=False, name=None, read_value=True):
@@ -139,18 +146,12 @@ class Variable:
 
     def load(self, value, session=None) -> None:
         """Store ``value`` in the variable directly (no new ops), in ``session`` or the default one."""
-        from .session import _session_for
-
-        session = _session_for(session, "load a variable using `load()`")
-        import numpy as np
-
+        session = session_or_default(session, "load a variable using `load()`")
         array = np.asarray(value, dtype=self.dtype.base_dtype.as_numpy_dtype)
         if not self.shape.is_compatible_with(array.shape):
             raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor {self.name}, "
                              f"which has shape {self.shape}")
-        from .backend import from_numpy
-
-        session._variables[self.op] = from_numpy(array.copy())
+        session.variables[self.op] = from_numpy(array.copy())
 
     def set_shape(self, shape) -> None:
         self._variable.set_shape(shape)
@@ -217,15 +218,11 @@ def local_variables_initializer():
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
     """A string tensor of the names of variables not yet initialised in the session."""
-    from .ops import array_ops
-
     var_list = global_variables() + local_variables() if var_list is None else var_list
     if not var_list:
         return array_ops.constant([], dtype=dtypes.string, name=name)
     flags = array_ops.stack([state_ops.is_variable_initialized(v) for v in var_list])
     names = array_ops.constant([v.op.name for v in var_list])
-    from .ops.math_ops import logical_not
-
     return array_ops.gather(names, array_ops.reshape(array_ops.where(logical_not(flags)), [-1]), name=name)
 
 
@@ -268,11 +265,42 @@ class VariableScope:
         return get_variable(name, *args, **kwargs)
 
 
+class _VariableStore:
+    """A graph's ``get_variable`` variables (shared by all threads) and, per thread, the variable
+    scope it is in and how often each scope name was opened (as TF 1.15 keeps them)."""
+
+    def __init__(self):
+        self.variables: dict = {}            # full name -> Variable
+        self.thread = threading.local()      # .scope: VariableScope, .counts: {scope name: times opened}
+
+    @property
+    def scope(self) -> VariableScope:
+        if not hasattr(self.thread, "scope"):
+            self.thread.scope = VariableScope(False)   # the root scope (reuse_variables() sticks)
+        return self.thread.scope
+
+    @scope.setter
+    def scope(self, scope: VariableScope) -> None:
+        self.thread.scope = scope
+
+    @property
+    def counts(self) -> dict:
+        return self.thread.__dict__.setdefault("counts", {})
+
+
+_STORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # Graph -> _VariableStore
+
+
+def _store(graph) -> _VariableStore:
+    store = _STORES.get(graph)
+    if store is None:
+        store = _STORES[graph] = _VariableStore()
+    return store
+
+
 def get_variable_scope() -> VariableScope:
-    graph = get_default_graph()
-    if graph._var_scope is None:
-        graph._var_scope = VariableScope(False)
-    return graph._var_scope
+    """``tf.get_variable_scope``: the variable scope this thread is in (in the default graph)."""
+    return _store(get_default_graph()).scope
 
 
 @contextlib.contextmanager
@@ -285,7 +313,8 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
     scope for ops (``model_1/``), exactly as TF1 does.
     """
     graph = get_default_graph()
-    parent = get_variable_scope()
+    store = _store(graph)
+    parent = store.scope
     if name_or_scope is None and default_name is None:
         raise TypeError("If default_name is None then name_or_scope is required")
     if reuse is False:
@@ -299,29 +328,29 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         new_dtype = dtype or name_or_scope.dtype
     else:
         if name_or_scope is None:
-            name_or_scope = _unique_scope_name(graph, parent, default_name)
+            name_or_scope = _unique_scope_name(store.counts, parent, default_name)
         full_name = f"{parent.name}/{name_or_scope}" if parent.name else name_or_scope
         name_scope_name = name_or_scope
         new_reuse = True if parent.reuse is True else (reuse if reuse is not None else parent.reuse)
         new_init = initializer or parent.initializer
         new_dtype = dtype or parent.dtype
-    graph._var_scope_counts[full_name] = graph._var_scope_counts.get(full_name, 0) + 1
+    store.counts[full_name] = store.counts.get(full_name, 0) + 1
     scope_context = graph.name_scope(name_scope_name) if auxiliary_name_scope else contextlib.nullcontext(
         graph.get_name_scope() + "/" if graph.get_name_scope() else "")
     with scope_context as ops_scope:
         original = ops_scope if not isinstance(name_or_scope, VariableScope) else name_or_scope.original_name_scope
         scope = VariableScope(new_reuse or False, full_name, new_init, new_dtype or dtypes.float32, original)
-        graph._var_scope = scope
+        store.scope = scope
         try:
             yield scope
         finally:
-            graph._var_scope = parent
+            store.scope = parent
 
 
-def _unique_scope_name(graph, parent, base: str) -> str:
+def _unique_scope_name(counts: dict, parent, base: str) -> str:
     prefix = f"{parent.name}/" if parent.name else ""
     name, i = base, 0
-    while graph._var_scope_counts.get(prefix + name, 0):
+    while counts.get(prefix + name, 0):
         i += 1
         name = f"{base}_{i}"
     return name
@@ -335,10 +364,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                  use_resource=None, custom_getter=None, constraint=None, synchronization=None,
                  aggregation=None):
     """``tf.get_variable``: the variable ``<variable scope>/<name>``, created or (with reuse) shared."""
-    scope = get_variable_scope()
-    full_name = f"{scope.name}/{name}" if scope.name else name
     graph = get_default_graph()
-    store = graph._var_store
+    scope = _store(graph).scope
+    full_name = f"{scope.name}/{name}" if scope.name else name
+    store = _store(graph).variables
     shape = None if shape is None else TensorShape(shape)
     dtype = dtypes.as_dtype(dtype or scope.dtype).base_dtype
     if full_name in store:

@@ -15,10 +15,7 @@ ACCEPTANCE = Path(__file__).resolve().parents[2] / "shared" / "acceptance"
 REPO = Path(__file__).resolve().parents[1]
 
 # Scripts that need parts of minitf still being built, with the issue that adds them.
-XFAIL = {
-    "s002_05_eager_matmul": "minitf.v2 (eager, tf.function) is not built yet: issue 14",
-    "s002_06_keras_mnist": "minitf.v2 (tf.keras) is not built yet: issue 14",
-}
+XFAIL: dict = {}
 
 SCRIPTS = sorted(p.stem for p in (ACCEPTANCE / "seeds").glob("s*.py")) if ACCEPTANCE.is_dir() else []
 

@@ -133,3 +133,58 @@ def test_batch_normalization_with_a_training_placeholder_trains():
             sess.run(step, {x: data, training: True})
         assert sess.run(loss, {x: data, training: True}) < first
         assert np.isfinite(sess.run(loss, {x: data}))
+
+
+def test_a_tensor_of_the_branch_not_taken_has_no_value():
+    p = tf.placeholder(tf.bool, [])
+    x = tf.constant(2.0)
+    tf.cond(p, lambda: x * 3.0, lambda: x + 1.0)
+    inside = tf.get_default_graph().get_tensor_by_name("cond/mul:0")
+    assert [c.name for c in inside.op.control_inputs] == ["cond/switch_t"]   # the branch's entry
+    with tf.Session() as sess:
+        assert sess.run(inside, {p: True}) == 6.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match="cond/mul:0 was not computed in this run"):
+            sess.run(inside, {p: False})
+
+
+def test_branches_that_return_ops_give_a_bool_tensor_as_in_tf1():
+    v = tf.Variable(0)
+    p = tf.placeholder(tf.bool, [])
+    done = tf.cond(p, lambda: tf.assign_add(v, 1).op, lambda: tf.assign_add(v, 10).op)
+    assert isinstance(done, tf.Tensor) and done.dtype == tf.bool
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(done, {p: True}) and not sess.run(done, {p: False})
+        assert sess.run(v) == 11
+
+
+def test_variables_wait_for_no_control_dependency_as_in_tf1():
+    x = tf.constant(1.0)
+    with tf.control_dependencies([x]):
+        w = tf.Variable(2.0)
+        y = w * 2.0
+    assert [op.control_inputs for op in (w.op, w.initializer, w.initial_value.op)] == [[], [], []]
+    assert y.op.control_inputs == [x.op]
+
+
+def test_second_derivatives_and_nested_conds():
+    x = tf.placeholder(tf.float32, [])
+    y = tf.cond(x > 0, lambda: x * x * x, lambda: -x)
+    g = tf.gradients(y, x)[0]
+    gg = tf.gradients(g, x)[0]
+    p = tf.placeholder(tf.bool, [])
+    v = tf.Variable(1.0)
+    z = tf.cond(p, lambda: tf.cond(x > 1, lambda: v * x, lambda: v + x), lambda: v * 0.0)
+    dv, dx = tf.gradients(z, [v, x])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([y, g, gg], {x: 2.0}) == [8.0, 12.0, 12.0]
+        assert sess.run([y, g, gg], {x: -2.0}) == [2.0, -1.0, 0.0]
+        assert [sess.run([dv, dx], {p: True, x: a}) for a in (3.0, 0.5)] == [[3.0, 1.0], [1.0, 1.0]]
+        assert sess.run([dv, dx], {p: False, x: 3.0}) == [0.0, 0.0]
+
+
+def test_a_cond_inside_a_loop_body():
+    r = tf.while_loop(lambda i: i < 10, lambda i: tf.cond(i < 5, lambda: i + 1, lambda: i + 2), [tf.constant(0)])
+    with tf.Session() as sess:
+        assert sess.run(r) == 11

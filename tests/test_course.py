@@ -38,7 +38,7 @@ COURSE = REPO / "course"
 MNIST_SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 NOTEBOOKS = [
     "01_tensors", "02_graphs", "03_sessions", "04_variables",
-    "05_regression", "06_classification", "07_mnist",
+    "05_regression", "06_classification", "07_mnist", "08_tf1_to_tf2",
 ]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
@@ -154,7 +154,7 @@ def assert_drawn(nb, snippet: str) -> None:
 
 # -- the committed notebooks -------------------------------------------------------------------------
 
-def test_the_course_is_seven_notebooks():
+def test_the_course_is_these_notebooks():
     assert sorted(p.stem for p in COURSE.glob("*.ipynb")) == NOTEBOOKS
 
 
@@ -171,7 +171,7 @@ def test_notebook_installs_minitf_when_missing_and_ends_with_a_summary(name):
     assert "import minitf" in first and '"minitf-course[kernel]"' in first  # the setup cell: tests/test_packaging.py
     closing = "\n".join(cell.source for cell in nb.cells[-2:] if cell.cell_type == "markdown")
     assert "## Summary" in "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert ("**Next —" if name != "07_mnist" else "## Where next") in closing
+    assert ("**Next —" if name not in ("07_mnist", "08_tf1_to_tf2") else "## Where next") in closing
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -418,6 +418,30 @@ def lesson_07_mnist(nb):
     assert "6 accuracy values, last one at step 150" in events
     assert out(nb, "print(tf.train.get_checkpoint_state('checkpoints').all_model_checkpoint_paths)").startswith(
         "['checkpoints/cnn.ckpt-110', 'checkpoints/cnn.ckpt-150']\n")
+
+
+def lesson_08_tf1_to_tf2(nb):
+    assert_ran_clean(nb)
+    assert out(nb, "FAST = os.environ").strip() == "fast test run"
+    assert out(nb, "m = tf1.matmul(x, x)") == 'Tensor("MatMul:0", shape=(1, 1), dtype=float32)\n[[4.]]\n'
+    assert out(nb, "x = [[2.]]") == "tf.Tensor([[4.]], shape=(1, 1), dtype=float32)\n"
+    assert "InvalidArgumentError: Dimensions must be equal, but are 3 and 2 [Op:MatMul]" in out(
+        nb, "tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))")
+    tracing = out(nb, "print('tracing, with', a)")
+    assert tracing.count("tracing, with Tensor(\"a:0\"") == 2 and "graphs traced: 2" in tracing
+    assert re.search(r"^a +Placeholder", out(nb, "concrete = square.get_concrete_function"), re.M)
+    assert_drawn(nb, "show_graph(concrete.graph)")
+    assert "('w', 'VariableV2')" in out(nb, "def predict(x):")
+    assert "TF2: tf.Tensor(6.0, shape=(), dtype=float32)" in out(nb, "print('TF2:', tape.gradient(y, x))")
+    table = out(nb, "for name, (seconds, accuracy_value) in results.items()")
+    rows = {line.split()[0]: numbers(line) for line in table.splitlines()[1:]}
+    assert set(rows) == {"Session", "GradientTape", "Keras"}
+    assert all(accuracy >= 80 for _, accuracy in rows.values()), table
+    assert_drawn(nb, "TrainingPlotCallback(every=50)")
+    assert "Total params: 407,050" in out(nb, "model.summary()")
+    assert "'ApplyAdam': 4" in out(nb, "step_graph = model.train_function")
+    assert "same predictions: True" in out(nb, "copy.load_weights")
+    assert "model/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE" in out(nb, "ckpt = tf.train.Checkpoint")
 
 
 LESSONS = {name: globals()[f"lesson_{name}"] for name in NOTEBOOKS}

@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from minitf import crc32c, dtypes
-from minitf.summary import event_file, protos
+from minitf import crc32c, dtypes, protos
+from minitf.summary import event_file
 
 pytest.importorskip("tensorboard")
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
@@ -346,7 +346,7 @@ def test_graph_def_proto_round_trips_through_bytes():
 
 
 def test_importing_the_modules_does_not_import_protobuf():
-    code = ("import sys, minitf.summary.event_file, minitf.summary.protos; "
+    code = ("import sys, minitf.summary.event_file, minitf.protos; "
             "print(sorted(m for m in ('tensorboard', 'google.protobuf') if m in sys.modules))")
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from minitf.ops.array_ops import Slice
 from minitf.ops.base import apply_op, create_op, gradient_function, registered_ops
 from minitf.ops.nn_ops import SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits
 
@@ -123,6 +124,11 @@ def sparse_both_outputs(logits):
     return create_op(SparseSoftmaxCrossEntropyWithLogits(), [logits, labels], "xent").outputs
 
 
+def slice_op(begin, size):
+    """TF1's Slice op (tf.slice builds a StridedSlice; imported TF graphs hold Slice)."""
+    return lambda x: apply_op(Slice(), (x, begin, size), "Slice", same_dtype=False, arg_names=("input", "begin", "size"))
+
+
 def activation_grad_both(fn):
     """Gradient op ``(gradients, features)`` with both as inputs (second derivatives)."""
     return lambda g, x: tf.gradients(fn(x), x, grad_ys=g)[0]
@@ -171,8 +177,12 @@ CASES = {
     "MatMul": [Case(tf.matmul, [2, 3], [3, 4]),
                Case(lambda a, b: tf.matmul(a, b, transpose_a=True), [3, 2], [3, 4]),
                Case(lambda a, b: tf.matmul(a, b, transpose_b=True), [2, 3], [4, 3]),
-               Case(lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True), [3, 2], [4, 3]),
-               Case(tf.matmul, [2, 2, 3], [2, 3, 2]), Case(tf.matmul, [2, 3], [3, 1], dynamic=True)],
+               Case(lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True), [3, 2], [4, 3])],
+    "BatchMatMulV2": [Case(tf.matmul, [2, 2, 3], [2, 3, 2]), Case(tf.matmul, [2, 3], [3, 1], dynamic=True),
+                      Case(tf.matmul, [3, 2, 3], [3, 4]),                       # W's gradient sums over the batch
+                      Case(tf.matmul, [2, 1, 2, 3], [3, 3, 2]),                 # batch dims broadcast both ways
+                      Case(lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True), [2, 3, 2], [1, 4, 3]),
+                      Case(tf.matmul, [2, 2, 3], [3, 4], dynamic=True)],
     "Max": [Case(tf.reduce_max, distinct([3, 4])), Case(lambda x: tf.reduce_max(x, 1), distinct([3, 4])),
             Case(lambda x: tf.reduce_max(x, [0, 2], keepdims=True), distinct([2, 3, 2]), dynamic=True)],
     "MaxPool": [Case(pool(tf.nn.max_pool), distinct([2, 5, 5, 3])),
@@ -211,6 +221,8 @@ CASES = {
     "Sigmoid": [Case(tf.sigmoid, [3, 2])],
     "Sign": [Case(lambda x: tf.sign(x) * x, [4], away=0.1)],
     "Sin": [Case(tf.sin, [4])],
+    "Slice": [Case(slice_op([0, 1], [2, -1]), [3, 3])],
+    "SliceGrad": [Case(grad_of(slice_op([1, 1], [2, 2]), np.zeros((3, 4))), [2, 2])],
     "Softmax": [Case(tf.nn.softmax, [3, 4]), Case(lambda x: tf.nn.softmax(x, axis=0), [3, 2]),
                 Case(tf.nn.softmax, [2, 3], dynamic=True)],
     "SoftmaxCrossEntropyWithLogits": [Case(both_outputs(SoftmaxCrossEntropyWithLogits()), [3, 4], distribution([3, 4])),
@@ -381,6 +393,26 @@ def test_gradient_ops_are_named_like_tf1():
     assert g.name == "gradients/MatMul_grad/MatMul_1:0"
     names = {op.name for op in tf.get_default_graph().get_operations()}
     assert {"gradients/Shape", "gradients/grad_ys_0", "gradients/Fill"} <= names
+
+
+def test_a_batch_times_one_matrix_trains_that_matrix():
+    x = tf.placeholder(tf.float32, [None, 2, 3])
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(3, 4) / 10)
+    y = tf.matmul(x, w)
+    assert (y.op.type, y.shape.as_list()) == ("BatchMatMulV2", [None, 2, 4])
+    loss = tf.reduce_sum(tf.square(y - 1.0))
+    grad, = tf.gradients(loss, w)
+    assert grad.shape.as_list() == [3, 4]        # summed over the batch, as TF1 does
+    step = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    data = np.random.RandomState(0).rand(5, 2, 3).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        expected = np.einsum("bij,bik->jk", data, 2 * (data @ sess.run(w) - 1.0))
+        np.testing.assert_allclose(sess.run(grad, {x: data}), expected, rtol=1e-5)
+        before = sess.run(loss, {x: data})
+        for _ in range(5):
+            sess.run(step, {x: data})
+        assert sess.run(w).shape == (3, 4) and sess.run(loss, {x: data}) < before
 
 
 def test_numerically_stable_softmax_and_cross_entropy():

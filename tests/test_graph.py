@@ -1,4 +1,6 @@
 """Graphs, operations and tensors: TF1's naming rules, reprs and graph API (API_SURFACE §1-3)."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,117 @@ def test_indexing_builds_strided_slices():
     assert p[:, 0].shape.as_list() == [None] and x[None].shape == (1, 2, 3, 4)
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(x[:, 1:, ::2]), np.arange(24).reshape(2, 3, 4)[:, 1:, ::2])
+
+
+# ---- threads: TF 1.15 keeps the default graph, the default session, the name scope and the
+# variable scope per thread; op names, collections and control dependencies per graph -------------
+def _in_threads(*targets):
+    """Run each target in its own thread, at the same time; re-raise the first failure."""
+    errors, start = [], threading.Barrier(len(targets))
+
+    def run(target):
+        try:
+            start.wait()
+            target()
+        except BaseException as e:  # noqa: BLE001  (re-raised in the main thread)
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def test_four_threads_build_and_run_four_graphs():
+    results = {}
+
+    def build(i):
+        def target():
+            graph = tf.Graph()
+            with graph.as_default():
+                for _ in range(50):   # many ops, interleaved with the other threads' ops
+                    x = tf.placeholder(tf.float32, [None, 2])
+                    w = tf.Variable(tf.ones([2, 1]) * i)
+                    y = tf.reduce_sum(tf.matmul(x, w))
+                    grad, = tf.gradients(y, w)
+                with tf.Session() as sess:
+                    sess.run(tf.global_variables_initializer())
+                    results[i] = sess.run([y, grad], {x: [[1.0, 2.0]]})
+                assert tf.get_default_session() is None and tf.get_default_graph() is graph
+        return target
+
+    _in_threads(*[build(i) for i in range(4)])
+    assert {i: float(r[0]) for i, r in results.items()} == {i: 3.0 * i for i in range(4)}
+
+
+def test_a_new_thread_has_its_own_default_graph_and_session():
+    g = tf.Graph()
+    seen = {}
+
+    def other():
+        seen["graph"] = tf.get_default_graph()
+        seen["session"] = tf.get_default_session()
+        tf.reset_default_graph()          # resets this thread's global graph only
+        seen["after_reset"] = tf.get_default_graph()
+
+    main_global = tf.get_default_graph()
+    with g.as_default(), tf.Session(graph=g):
+        _in_threads(other)
+    assert seen["graph"] is not g and seen["graph"] is not main_global and seen["session"] is None
+    assert seen["after_reset"] is not seen["graph"] and tf.get_default_graph() is main_global
+
+
+def test_two_threads_name_and_variable_scopes_stay_apart():
+    g = tf.Graph()
+    inside, entered, done = {}, threading.Event(), threading.Event()
+
+    def scoped():
+        with g.as_default(), tf.name_scope("A"), tf.variable_scope("vs"):
+            entered.set()
+            done.wait(5)
+            inside["const"] = tf.constant(1.0).op.name
+            inside["var"] = tf.get_variable("w", [1]).op.name
+
+    def plain():
+        entered.wait(5)
+        with g.as_default():
+            inside["other_const"] = tf.constant(1.0).op.name
+            inside["other_scope"] = (g.get_name_scope(), tf.get_variable_scope().name)
+            inside["other_var"] = tf.get_variable("w", [1]).op.name
+        done.set()
+
+    _in_threads(scoped, plain)
+    assert inside == {"other_const": "Const", "other_scope": ("", ""), "other_var": "w",
+                      "const": "A/vs/Const", "var": "vs/w"}
+
+
+def test_control_dependencies_belong_to_the_graph_as_in_tf_1_15():
+    g = tf.Graph()
+    got = []
+
+    def other():
+        with g.as_default():
+            got.extend(c.name for c in tf.constant(2.0).op.control_inputs)
+
+    with g.as_default():
+        first = tf.constant(1.0, name="first")
+        with g.control_dependencies([first]):
+            _in_threads(other)
+    assert got == ["first"]
+
+
+def test_register_tensor_conversion_function_as_in_tf1():
+    class Meters:
+        def __init__(self, value):
+            self.value = value
+
+    tf.register_tensor_conversion_function(
+        Meters, lambda m, dtype=None, name=None, as_ref=False: tf.constant(m.value, dtype=dtype, name=name))
+    total = tf.add(Meters(2.0), 1.0)
+    packed = tf.convert_to_tensor([tf.constant(1), 2])            # a list holding tensors is packed
+    assert total.op.inputs[0].op.type == "Const" and packed.op.type == "Pack" and packed.op.name == "packed"
+    with tf.Session() as sess:
+        assert sess.run(total) == 3.0 and sess.run(packed).tolist() == [1, 2]

@@ -59,6 +59,9 @@ WRONG = {
                                              "    return tf.one_hot(labels, depth=3, dtype=tf.int32)\n"),
     "07_mnist": ("q2_answer", "q2", "def loss_fn(logits, labels):\n    probabilities = tf.nn.softmax(logits)\n"
                                     "    return tf.reduce_mean(-tf.reduce_sum(labels * tf.log(probabilities), axis=1))\n"),
+    "08_tf1_to_tf2": ("q3_answer", "q3", "def slope_at(x0):\n    x = tf.Variable(float(x0))\n"
+                                         "    with tf.GradientTape() as tape:\n        y = x ** 3 - 2 * x\n"
+                                         "    return tape.gradient(y, x)\n"),
 }
 CRASHES = {  # an exception in one answer, and a dead kernel in another notebook
     "02_graphs": ("q2_answer", "q2", "raise RuntimeError('the student code crashed')\n"),
@@ -142,7 +145,7 @@ def course(tmp_path_factory) -> Course:
 def test_there_are_enough_graded_questions():
     counts = {a: sum(1 for c in read(REPO / "solutions" / a / f"{a}.ipynb").cells
                      if c.metadata.get("nbgrader", {}).get("grade")) for a in ASSIGNMENTS}
-    assert len(ASSIGNMENTS) == 7 and all(n >= 3 for n in counts.values()), counts
+    assert len(ASSIGNMENTS) == 8 and all(n >= 3 for n in counts.values()), counts
     assert sum(counts.values()) >= 21, counts
 
 

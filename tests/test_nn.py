@@ -200,22 +200,25 @@ def np_pad_same(size, k, stride, dilation=1):
     return out, total // 2
 
 
-def np_conv(x, w, stride, padding, dilation=1):
-    n, h, wd, c = x.shape
-    kh, kw, _, o = w.shape
+def np_conv_taps(x_shape, w_shape, stride, padding, dilation=1):
+    """The output size and, for every output position (y, xx) and filter offset (i, j) that falls on a
+    real pixel, that pixel (r, s): the direct loops of a convolution."""
+    _, h, wd, _ = x_shape
+    kh, kw = w_shape[:2]
     if padding == "SAME":
-        oh, top = np_pad_same(h, kh, stride, dilation)
-        ow, left = np_pad_same(wd, kw, stride, dilation)
+        (oh, top), (ow, left) = np_pad_same(h, kh, stride, dilation), np_pad_same(wd, kw, stride, dilation)
     else:
         oh, ow, top, left = (h - (kh - 1) * dilation - 1) // stride + 1, (wd - (kw - 1) * dilation - 1) // stride + 1, 0, 0
-    out = np.zeros((n, oh, ow, o))
-    for y in range(oh):
-        for xx in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    r, s = y * stride + i * dilation - top, xx * stride + j * dilation - left
-                    if 0 <= r < h and 0 <= s < wd:
-                        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
+    taps = [(y, xx, i, j, y * stride + i * dilation - top, xx * stride + j * dilation - left)
+            for y in range(oh) for xx in range(ow) for i in range(kh) for j in range(kw)]
+    return (oh, ow), [(y, xx, i, j, r, s) for y, xx, i, j, r, s in taps if 0 <= r < h and 0 <= s < wd]
+
+
+def np_conv(x, w, stride, padding, dilation=1):
+    (oh, ow), taps = np_conv_taps(x.shape, w.shape, stride, padding, dilation)
+    out = np.zeros((x.shape[0], oh, ow, w.shape[3]))
+    for y, xx, i, j, r, s in taps:
+        out[:, y, xx, :] += x[:, r, s, :] @ w[i, j]
     return out
 
 
@@ -247,6 +250,19 @@ def test_conv2d_matches_direct_loops(shape, kernel, stride, padding, dilation):
     expected = np_conv(x.astype(np.float64), w.astype(np.float64), stride, padding, dilation)
     assert out.shape.as_list() == list(expected.shape)
     np.testing.assert_allclose(value, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_of_a_large_batch_goes_a_few_images_at_a_time(monkeypatch):
+    """The forward convolution builds its window matrix for slices of the batch (evaluating 10 000
+    test images at once must not take gigabytes); the slices give the same result."""
+    from minitf.ops import conv_ops
+
+    monkeypatch.setattr(conv_ops, "_IM2COL_BYTES", 3 * 7 * 7 * 9 * 4)    # three 7x7x(3x3x1) images per slice
+    x = RNG.standard_normal((8, 7, 7, 1)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 1, 2)).astype(np.float32)
+    value = run(tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding="SAME"))
+    np.testing.assert_allclose(value, np_conv(x.astype(np.float64), w.astype(np.float64), 1, "SAME"),
+                               rtol=1e-4, atol=1e-4)
 
 
 def test_conv2d_shapes_names_and_errors():
@@ -282,6 +298,97 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
     x = tf.constant(np.array([[1.0, 3.0], [3.0, 2.0]], np.float32).reshape(1, 2, 2, 1))
     g = tf.gradients(tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"), x)[0]
     assert run(g).reshape(2, 2).tolist() == [[0.0, 1.0], [0.0, 0.0]]
+
+
+def np_conv_grads(x, w, g, stride, padding, dilation=1):
+    """The input and filter gradients of ``np_conv`` for the output gradient ``g``, by direct loops."""
+    dx, dw = np.zeros(x.shape), np.zeros(w.shape)
+    for y, xx, i, j, r, s in np_conv_taps(x.shape, w.shape, stride, padding, dilation)[1]:
+        dx[:, r, s, :] += g[:, y, xx, :] @ w[i, j].T
+        dw[i, j] += x[:, r, s, :].T @ g[:, y, xx, :]
+    return dx, dw
+
+
+@pytest.mark.parametrize("shape,kernel,stride,padding,dilation", [
+    ((2, 7, 7, 3), (3, 3, 3, 4), 1, "SAME", 1), ((2, 8, 7, 2), (5, 5, 2, 3), 2, "SAME", 1),
+    ((1, 9, 8, 3), (3, 2, 3, 2), 2, "VALID", 1), ((1, 9, 9, 1), (3, 3, 1, 2), 1, "SAME", 2),
+    ((3, 14, 14, 4), (5, 5, 4, 6), 1, "SAME", 1), ((1, 4, 4, 2), (1, 1, 2, 2), 3, "VALID", 1),
+    ((1, 3, 3, 2), (5, 5, 2, 2), 1, "SAME", 1), ((1, 5, 6, 1), (2, 4, 1, 3), 3, "SAME", 1),
+])
+def test_conv2d_gradients_match_direct_loops(shape, kernel, stride, padding, dilation):
+    """Every filter offset's share reaches the right pixels, clipped at the borders, for any geometry
+    (the filter larger than the image, strides larger than the filter, dilations)."""
+    x = RNG.standard_normal(shape).astype(np.float32)
+    w = RNG.standard_normal(kernel).astype(np.float32)
+    out = tf.nn.conv2d(x, w, strides=[1, stride, stride, 1], padding=padding, dilations=[1, dilation, dilation, 1])
+    g = RNG.standard_normal(out.shape.as_list()).astype(np.float32)
+    dx, dw = run(tf.gradients(out, [out.op.inputs[0], out.op.inputs[1]], grad_ys=g))
+    expected_dx, expected_dw = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, stride, padding, dilation)
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(dw, expected_dw, rtol=1e-4, atol=1e-4)
+
+
+def np_max_pool_grad(x, g, k, stride, padding):
+    """Each window's gradient to its first maximum in row-major order (TF1's choice among ties)."""
+    n, h, w, c = x.shape
+    (oh, top), (ow, left) = ((np_pad_same(h, k, stride), np_pad_same(w, k, stride)) if padding == "SAME" else
+                             (((h - k) // stride + 1, 0), ((w - k) // stride + 1, 0)))
+    dx = np.zeros(x.shape)
+    for b in range(n):
+        for y in range(oh):
+            for xx in range(ow):
+                for ch in range(c):
+                    pixels = [(r, s) for r in range(y * stride - top, y * stride - top + k)
+                              for s in range(xx * stride - left, xx * stride - left + k) if 0 <= r < h and 0 <= s < w]
+                    r, s = max(pixels, key=lambda p: (x[b, p[0], p[1], ch], -pixels.index(p)))
+                    dx[b, r, s, ch] += g[b, y, xx, ch]
+    return dx
+
+
+@pytest.mark.parametrize("shape,k,stride,padding", [
+    ((2, 8, 6, 3), 2, 2, "SAME"), ((2, 8, 6, 3), 2, 2, "VALID"), ((1, 7, 5, 2), 2, 2, "SAME"),
+    ((1, 7, 5, 2), 2, 2, "VALID"), ((2, 7, 7, 2), 3, 2, "SAME"), ((1, 6, 6, 1), 3, 3, "VALID"),
+    ((1, 5, 5, 2), 3, 1, "SAME"),
+])
+def test_max_pool_gradient_matches_direct_loops_with_ties(shape, k, stride, padding):
+    """Windows full of equal values (ReLU's zeros, images' background) send their gradient to one pixel:
+    the first maximum, whether the windows tile the image (2x2 of stride 2) or overlap or are padded."""
+    x = RNG.randint(0, 3, shape).astype(np.float32)
+    pooled = tf.nn.max_pool(x, [1, k, k, 1], [1, stride, stride, 1], padding)
+    g = RNG.standard_normal(pooled.shape.as_list()).astype(np.float32)
+    dx = run(tf.gradients(pooled, pooled.op.inputs[0], grad_ys=g)[0])
+    np.testing.assert_allclose(dx, np_max_pool_grad(x, g, k, stride, padding), rtol=1e-6, atol=1e-6)
+
+
+def test_a_training_step_builds_each_im2col_matrix_once(monkeypatch):
+    """Conv2D leaves its window matrix for the filter gradient of the same run; a run that computes
+    only the filter gradient builds its own, from the input's current value."""
+    from minitf.ops import conv_ops
+
+    built = []
+    im2col = conv_ops._Geometry.im2col
+    monkeypatch.setattr(conv_ops._Geometry, "im2col", lambda g, x: built.append(x.shape) or im2col(g, x))
+    image = tf.Variable(RNG.standard_normal((2, 6, 6, 3)).astype(np.float32))
+    w = tf.Variable(RNG.standard_normal((3, 3, 3, 4)).astype(np.float32))
+    out = tf.nn.conv2d(image, w, [1, 1, 1, 1], "SAME")
+    dw_of_out, dw_of_sum = tf.gradients(tf.reduce_sum(out * out), w)[0], tf.gradients(tf.reduce_sum(out), w)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([out, dw_of_out])
+        assert len(built) == 1
+        sess.run(out)                                   # the forward alone (nothing reuses its matrix)
+        sess.run(image.assign(image * 2))
+        x, dw = sess.run([image, dw_of_sum])            # the filter gradient alone, after the change
+    assert len(built) == 3
+    _, expected = np_conv_grads(x.astype(np.float64), np.zeros((3, 3, 3, 4)), np.ones((2, 6, 6, 4)), 1, "SAME")
+    np.testing.assert_allclose(dw, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_max_pool_of_integers_pads_with_the_smallest_integer():
+    x = np.arange(-25, 0, dtype=np.int32).reshape(1, 5, 5, 1)
+    pooled = run(tf.nn.max_pool(tf.constant(x), [1, 2, 2, 1], [1, 2, 2, 1], "SAME"))
+    assert pooled.dtype == np.int32   # TF 1.15 prints these values
+    assert pooled[0, :, :, 0].tolist() == [[-19, -17, -16], [-9, -7, -6], [-4, -2, -1]]
 
 
 # ---- tf.losses ------------------------------------------------------------------------------------

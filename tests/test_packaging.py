@@ -54,9 +54,12 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
     nbformat.write(notebook, tmp_path / "course" / "01_x.ipynb")
     nbformat.write(notebook, tmp_path / "solutions" / "01_x" / "01_x.ipynb")
     assert first_cell.main([], tmp_path) == 0  # writes course/ and solutions/, not the generated exercises/
+    assert capsys.readouterr().out.count("wrote ") == 2
     for folder in ("course/01_x.ipynb", "solutions/01_x/01_x.ipynb"):
         cells = nbformat.read(tmp_path / folder, as_version=4).cells
         assert cells[0].source == first_cell.SETUP and cells[1].source == "# 01 · X"
+        assert cells[0].metadata.get("nbgrader", {}).get("locked") is (True if "solutions" in folder else None)
+    assert first_cell.main([], tmp_path) == 0 and capsys.readouterr().out == ""  # nothing left to write
     assert first_cell.main(["--check"], tmp_path) == 0
     edited = nbformat.read(tmp_path / "course" / "01_x.ipynb", as_version=4)
     edited.cells[0].source = edited.cells[0].source.replace("minitf-course[kernel]", "minitf[course]")
@@ -64,18 +67,18 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
     capsys.readouterr()
     assert first_cell.main(["--check"], tmp_path) == 1
     assert capsys.readouterr().out == "course/01_x.ipynb: its first cell is not the course's setup cell\n"
-
-
-def _run_setup_cell(env: dict[str, str], cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
-    """Run the setup cell's code in a fresh interpreter, as a kernel runs it."""
-    return subprocess.run([python, "-c", first_cell.SETUP], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+    assert first_cell.main([], tmp_path) == 0  # writing mends it
+    assert capsys.readouterr().out.startswith("wrote course/01_x.ipynb\n")
+    assert first_cell.main(["--check"], tmp_path) == 0
 
 
 def test_the_setup_cell_only_reports_when_the_course_engine_is_there(tmp_path):
+    """With this checkout's minitf importable, the cell prints one line and installs nothing.
+    (Installing and replacing: tests/test_packaging_wheel.py, in fresh environments.)"""
     import minitf
 
     env = dict(os.environ, PYTHONPATH=str(REPO), PIP_NO_INDEX="1")  # no index: it must not install anything
-    done = _run_setup_cell(env, tmp_path)
+    done = subprocess.run([sys.executable, "-c", first_cell.SETUP], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"minitf {minitf.MINITF_VERSION} (minitf-course) is ready.\n"

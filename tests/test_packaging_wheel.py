@@ -84,15 +84,15 @@ def make_venv(python: str | Path, where: Path) -> Path:
     return where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def pip_install(python: Path, *requirements: str | Path, links: tuple[Path, ...] = ()) -> None:
+def pip_install(python: Path, *requirements: str | Path) -> None:
     """Install into ``python``'s environment from the wheelhouse, offline; when the wheelhouse
-    lacks something, download what the requirements need into it first."""
+    lacks something, put wheels of all that the requirements need into it first (pip wheel)."""
     WHEELHOUSE.mkdir(parents=True, exist_ok=True)
-    sources = ["--no-index", "--find-links", WHEELHOUSE, *(x for link in links for x in ("--find-links", link))]
-    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *sources, *requirements]
+    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
+               "--find-links", WHEELHOUSE, *requirements]
     if subprocess.run([str(a) for a in install], capture_output=True, env=_clean_env()).returncode != 0:
-        _run(python, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--dest", WHEELHOUSE,
-             *(x for link in links for x in ("--find-links", link)), *requirements, env=_clean_env())
+        _run(python, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--wheel-dir", WHEELHOUSE,
+             *requirements, env=_clean_env())
         for ours in WHEELHOUSE.glob("minitf_course-*"):  # the wheelhouse keeps dependencies, never our own build
             ours.unlink()
         _run(*install, env=_clean_env())

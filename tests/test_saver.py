@@ -1,6 +1,7 @@
 """tf.train.Saver, checkpoints on disk, and meta graphs (minitf/train/saver.py)."""
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import numpy as np
@@ -11,6 +12,9 @@ from minitf.train import checkpoint_format, saver as saver_module
 
 X_DATA = np.array([[0, 0], [1, 0], [1, 1], [0, 0], [0, 0], [0, 1]], dtype=np.float32)
 Y_DATA = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)
+# The .meta file is a MetaGraphDef: TensorBoard's protocol buffers (the course extras) write and read it.
+needs_tensorboard = pytest.mark.skipif(importlib.util.find_spec("tensorboard") is None,
+                                       reason="the .meta file needs TensorBoard's protos: pip install tensorboard")
 DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
           "uint32", "uint64", "bool", "complex64", "complex128", "string"]
 
@@ -43,6 +47,7 @@ def files(directory="model") -> list[str]:
 # save
 # ---------------------------------------------------------------------------------------------
 
+@needs_tensorboard
 def test_save_returns_the_prefix_and_writes_tf1s_files():
     v = tf.Variable([1.0, 2.0], name="v")
     step = tf.Variable(7, trainable=False, name="global_step")
@@ -392,6 +397,7 @@ def build_model():
     return cost, train_op, global_step
 
 
+@needs_tensorboard
 def test_import_meta_graph_rebuilds_a_model_that_evaluates_and_trains():
     feed = {"X:0": X_DATA, "Y:0": Y_DATA}
     cost, train_op, global_step = build_model()
@@ -457,6 +463,7 @@ def test_meta_file_is_a_meta_graph_def_with_the_variables():
     assert "_output_shapes" in meta_graph.graph_def.node[0].attr
 
 
+@needs_tensorboard
 def test_export_meta_graph_and_import_into_a_scope():
     v = tf.Variable([1.0, 2.0], name="v")
     doubled = tf.multiply(v, 2.0, name="doubled")
@@ -473,6 +480,7 @@ def test_export_meta_graph_and_import_into_a_scope():
     assert doubled.name == "doubled:0"
 
 
+@needs_tensorboard
 def test_import_meta_graph_of_a_graph_without_variables_and_of_no_file():
     tf.constant(1.0, name="c")
     tf.train.export_meta_graph("c.meta")

@@ -186,3 +186,142 @@ def test_kernels_do_not_warn_like_tf1(recwarn):
         log, ratio = sess.run([tf.log(x), x / x])
     assert log[0] == -np.inf and np.isnan(ratio[0])
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+# ---- tracing a run: TF1's RunOptions / RunMetadata step stats, plus the values -------------------
+def test_a_traced_run_lists_every_op_it_ran_in_order_with_its_outputs():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    w = tf.Variable([[1.0], [2.0]], name="w")
+    y = tf.matmul(x, w, name="y")
+    unused = tf.square(y, name="unused")  # noqa: F841  (not fetched: not run)
+    metadata = tf.RunMetadata()
+    options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        result = sess.run(y, {x: [[1.0, 1.0], [2.0, 0.0]]}, options=options, run_metadata=metadata)
+    nodes = metadata.step_stats.dev_stats[0].node_stats
+    assert [n.node_name for n in nodes] == ["w", "w/read", "y"] == [op.name for op in
+                                                                     session_module.ops_to_run(y, {x: 0})]
+    last = nodes[-1]
+    assert last.timeline_label == "y = MatMul(x, w/read)"
+    assert last.all_start_micros > 1e15 and 0 <= last.op_start_rel_micros <= last.op_end_rel_micros
+    assert last.op_end_rel_micros == last.all_end_rel_micros
+    out, = last.output
+    assert (out.slot, out.tensor_description.dtype) == (0, tf.float32.as_datatype_enum)
+    assert [d.size for d in out.tensor_description.shape.dim] == [2, 1]
+    np.testing.assert_array_equal(out.value, result)
+
+
+def test_traced_values_are_copies_taken_when_each_op_ran():
+    v = tf.Variable(1.0, name="v")
+    bump = tf.assign(v, v + 1, name="bump")
+    metadata = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(bump, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE), run_metadata=metadata)
+        assert sess.run(v) == 2.0
+    values = {n.node_name: [o.value for o in n.output] for n in metadata.step_stats.dev_stats[0].node_stats}
+    assert values["v/read"] == [1.0] and values["bump"] == [2.0]   # the read before the Assign: the old value
+
+
+def test_untraced_runs_and_skipped_branches_leave_no_stats():
+    p = tf.placeholder(tf.bool, [])
+    out = tf.cond(p, lambda: tf.constant(1.0, name="yes"), lambda: tf.constant(2.0, name="no"))
+    metadata = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(out, {p: True}, run_metadata=metadata)                      # no options: not traced
+        assert metadata.step_stats.dev_stats == []
+        sess.run(out, {p: False}, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                 run_metadata=metadata)
+    names = [n.node_name for n in metadata.step_stats.dev_stats[0].node_stats]
+    assert "cond/no" in names and "cond/yes" not in names and "cond/switch_t" not in names
+
+
+# ---- a kernel that fails raises one of tf.errors, naming the op ------------------------------------
+def test_a_failing_kernel_raises_invalid_argument_naming_the_op_and_shapes():
+    a = tf.placeholder(tf.float32, None, name="a")
+    b = tf.placeholder(tf.float32, None, name="b")
+    total = tf.add(a, b, name="total")
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as info:
+        sess.run(total, {a: [1.0, 2.0], b: [1.0, 2.0, 3.0]})
+    assert info.value.op is total.op and info.value.node_def.name == "total"
+    assert "[[node total (AddV2) with input shapes: [2], [3]]]" in str(info.value)
+    assert str(info.value).startswith("ValueError: operands could not be broadcast")
+
+
+def test_py_func_errors_become_tf_errors_as_in_tf1():
+    def fails(kind):
+        def f(x):
+            raise kind("boom")
+        return f
+
+    x = tf.constant(1.0)
+    cases = {KeyError: tf.errors.UnknownError, ValueError: tf.errors.InvalidArgumentError,
+             StopIteration: tf.errors.OutOfRangeError, NotImplementedError: tf.errors.UnimplementedError}
+    with tf.Session() as sess:
+        for python_error, tf_error in cases.items():
+            y = tf.py_func(fails(python_error), [x], tf.float32)
+            with pytest.raises(tf_error, match=f"^{python_error.__name__}: .*boom") as info:
+                sess.run(y)
+            assert info.value.op is y.op
+
+
+# ---- work a plan does once: shape-only subgraphs, im2col shared in a run ----------------------------
+def _counting_op(calls: list):
+    """A pure op (its kernel is its forward) that counts how often it computes."""
+    from minitf.ops.base import Op, apply_op
+
+    class CountingIdentity(Op):
+        type = "CountingIdentityForTest"
+        gradient = None
+
+        def forward(self, x):
+            calls.append(1)
+            return x + 0
+
+    return lambda x: apply_op(CountingIdentity(), (x,), "CountingIdentity", arg_names=("input",))
+
+
+def test_ops_computed_from_shapes_alone_run_once_per_fed_shape():
+    calls = []
+    counting = _counting_op(calls)
+    x = tf.placeholder(tf.float32, [None, 3])
+    n = counting(tf.shape(x)[0])            # depends on the batch size only
+    total = tf.reduce_sum(x) + tf.cast(n, tf.float32)
+    with tf.Session() as sess:
+        results = [sess.run(total, {x: np.ones((rows, 3), np.float32)}) for rows in (2, 2, 2, 5, 5, 2)]
+    assert results == [8.0, 8.0, 8.0, 20.0, 20.0, 8.0]
+    assert len(calls) == 3                  # batch sizes 2, 5, 2: computed when the shape changed
+
+
+def test_ops_with_state_or_effects_run_every_time_even_on_shapes():
+    seen = []
+    x = tf.placeholder(tf.float32, [None])
+    shape_seen = tf.py_func(lambda s: seen.append(int(s[0])) or s, [tf.shape(x)], tf.int32)
+    noise = tf.random_uniform(tf.shape(x), seed=1)
+    with tf.Session() as sess:
+        draws = [sess.run([shape_seen, noise], {x: np.zeros(4, np.float32)})[1] for _ in range(3)]
+    assert seen == [4, 4, 4]
+    assert not np.array_equal(draws[0], draws[1])
+
+
+def test_gradients_of_a_question_mark_batch_stay_right_when_the_batch_size_changes():
+    x = tf.placeholder(tf.float32, [None, 2])
+    b = tf.Variable([1.0, 2.0])
+    loss = tf.reduce_mean(tf.square(x + b))
+    grad = tf.gradients(loss, b)[0]
+    with tf.Session() as sess:
+        sess.run(b.initializer)
+        for rows in (1, 3, 1, 4):
+            data = np.arange(rows * 2, dtype=np.float32).reshape(rows, 2)
+            expected = (2 * (data + [1.0, 2.0])).sum(axis=0) / (rows * 2)
+            np.testing.assert_allclose(sess.run(grad, {x: data}), expected, rtol=1e-6)
+
+
+def test_fetched_shapes_are_the_callers_to_change():
+    x = tf.placeholder(tf.float32, [None, 3])
+    s = tf.shape(x)
+    with tf.Session() as sess:
+        first = sess.run(s, {x: np.zeros((2, 3), np.float32)})
+        first[0] = 99
+        assert sess.run(s, {x: np.zeros((2, 3), np.float32)}).tolist() == [2, 3]

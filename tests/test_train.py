@@ -227,13 +227,13 @@ def test_updates_write_the_variable_in_place_without_new_arrays(make):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         sess.run(train)                                   # first run: plans and scratch buffers are made
-        array = sess._variables[w.op]
+        array = sess.variables[w.op]
         before = array.copy()
         tracemalloc.start()
         sess.run(train)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        assert sess._variables[w.op] is array                       # the same buffer...
+        assert sess.variables[w.op] is array                       # the same buffer...
         assert not (array == before).all()                          # ...now holding the new values
         assert peak < size * 4 // 4, f"a step allocated {peak} bytes for a {size * 4}-byte variable"
 
@@ -250,7 +250,7 @@ def test_large_and_fortran_ordered_variables_update_correctly():
     train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        assert not sess._variables[transposed.op].flags.c_contiguous
+        assert not sess.variables[transposed.op].flags.c_contiguous
         sess.run(train)
         expected = start - (2 * start * scale) * f32(0.01)
         np.testing.assert_array_equal(sess.run(big), expected)

@@ -193,3 +193,9 @@ def test_random_ops_one_value_per_run_and_seeds():
         np.testing.assert_allclose(y - x, 1.0, rtol=1e-6)
     with tf.Session() as sess:  # graph seed: every new session repeats the sequence
         np.testing.assert_array_equal(sess.run(r), first)
+
+
+def test_reuse_variables_at_the_root_scope_sticks():
+    tf.get_variable("shared", [1])
+    tf.get_variable_scope().reuse_variables()
+    assert tf.get_variable_scope().reuse and tf.get_variable("shared", [1]).name == "shared:0"

@@ -20,6 +20,7 @@ import minitf as tf
 pytest.importorskip("grandalf", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
 pytest.importorskip("anywidget", reason="the widgets need the kernel extras: pip install -e '.[kernel]'")
 
+from minitf.session import ops_to_run  # noqa: E402
 from minitf.widgets import GraphWidget, RunStepper, TrainingPlot, graph_svg, show_graph  # noqa: E402
 from minitf.widgets.graph_view import GROUP_SIZE, MIN_BOXES_FOR_ASIDE, GraphView, tensor_text  # noqa: E402
 from minitf.widgets.layout import Box, layout  # noqa: E402
@@ -88,6 +89,7 @@ def test_a_tensor_shows_what_it_is_built_from():
     with tf.control_dependencies([unrelated]):
         after = tf.identity(a, name="after")
     assert [op.name for op in GraphView.of(bump).ops] == ["a", "v", "add/y", "add", "Assign"]
+    assert set(GraphView.of(bump).ops) - set(ops_to_run(bump)) == {v.op}     # written into, not run
     assert [op.name for op in GraphView.of(after).ops] == ["a", "unrelated", "after"]
     assert [op.name for op in GraphView.of([bump.op, after]).ops] == \
         ["a", "v", "unrelated", "add/y", "add", "Assign", "after"]

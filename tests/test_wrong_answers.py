@@ -45,7 +45,8 @@ def rejection(qid: str, answer: str, namespace: dict, what: str) -> str:
     A check that reads the answer from the notebook's own graph (``fresh_graph=False``) gets the
     attempt in a graph of its own, so that one attempt's variables cannot collide with the next's.
     """
-    own_graph = tf.Graph().as_default() if not QUESTIONS[qid].fresh_graph else contextlib.nullcontext()
+    own_graph = tf.Graph().as_default() if not (QUESTIONS[qid].fresh_graph or tf.executing_eagerly()) \
+        else contextlib.nullcontext()   # TF2 answers (08) run eagerly: no graph to keep apart
     with own_graph:
         exec(compile(answer, f"<{qid}: {what}>", "exec"), namespace)
         try:

@@ -64,6 +64,9 @@ print(course_setup())'''
 
 # How the setup cell shows: collapsed to its title in Colab, its code hidden in JupyterLab.
 METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
+# nbgrader's metadata of a setup cell new to a solutions/ notebook: locked, not graded
+NBGRADER_LOCKED = {"grade": False, "grade_id": "course_setup", "locked": True, "schema_version": 3,
+                   "solution": False, "task": False}
 
 # Markers of a setup cell written before this script: it is replaced, wherever it stands.
 _OLD_SETUP = ('%pip install "minitf[course]"',)
@@ -99,14 +102,16 @@ def write(path: Path) -> bool:
     """Make SETUP the first cell of ``path`` (moving an earlier setup cell, keeping its id and
     nbgrader metadata); return whether the file changed."""
     nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
     old = [cell for cell in nb.cells if is_setup(cell)]
     cell = old[0] if old else nbformat.v4.new_code_cell()
     cell.source, cell.outputs, cell.execution_count = SETUP, [], None
     cell.metadata.update(METADATA)
-    cells = [cell] + [c for c in nb.cells if not is_setup(c)]
-    if cells == nb.cells:
+    if path.parent.parent.name == "solutions":  # nbgrader source: students get the cell read-only
+        cell.metadata.setdefault("nbgrader", dict(NBGRADER_LOCKED))
+    nb.cells = [cell] + [c for c in nb.cells if not is_setup(c)]
+    if nbformat.writes(nb) == before:
         return False
-    nb.cells = cells
     nbformat.write(nb, path)
     return True
 

@@ -11,7 +11,7 @@ from ..graph import GraphKeys, name_scope
 from ..layers import flatten  # noqa: F401  (tf.contrib.layers.flatten)
 from ..ops import nn_ops, random_ops
 from ..ops.base import convert_to_tensor
-from ..ops.math_ops import abs, matmul, multiply, reduce_sum
+from ..ops.math_ops import abs_, matmul, multiply, reduce_sum
 from ..variables import get_variable, variable_scope
 
 
@@ -27,7 +27,7 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
         raise TypeError("Cannot create initializer for non-floating point type.")
 
     def initializer(shape, dtype=dtype, partition_info=None):
-        fan_in, fan_out = init_ops._fans(shape)
+        fan_in, fan_out = init_ops.fans(shape)
         n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[mode]
         if uniform:
             limit = math.sqrt(3.0 * factor / n)
@@ -66,7 +66,7 @@ def l2_regularizer(scale, scope=None):
 
 def l1_regularizer(scale, scope=None):
     """A function ``weights -> scale * sum(|weights|)``."""
-    return _regularizer(scale, scope or "l1_regularizer", lambda w: reduce_sum(abs(w)))
+    return _regularizer(scale, scope or "l1_regularizer", lambda w: reduce_sum(abs_(w)))
 
 
 def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,

@@ -74,6 +74,7 @@ __all__ = [
     "dense_to_one_hot",
     "extract_images",
     "extract_labels",
+    "load_arrays",
     "load_mnist",
     "read_data_sets",
 ]
@@ -636,6 +637,22 @@ def read_data_sets(
     )
     test = DataSet(test_images, test_labels, **options)
     return Datasets(train=train, validation=validation, test=test)
+
+
+def load_arrays(train_dir: PathLike, source_url: str | None = DEFAULT_SOURCE_URL):
+    """The four MNIST arrays as stored, ``(train_images, train_labels), (test_images, test_labels)``.
+
+    Images are uint8 ``(n, 28, 28)``, labels uint8 ``(n,)``.  The files are found (or downloaded
+    and checked) as :func:`read_data_sets` finds them, but nothing is printed: this is what
+    Keras's ``mnist.load_data()`` returns (``minitf/v2/keras/datasets/mnist.py``).
+    """
+    paths = _obtain_files(Path(train_dir).expanduser(), source_url)
+
+    def read(stem: str, magic: int, kind: str) -> numpy.ndarray:
+        return _parse_idx(*_read_maybe_gzipped(paths[stem]), magic, kind)
+
+    return ((read(TRAIN_IMAGES, IMAGE_MAGIC, "image"), read(TRAIN_LABELS, LABEL_MAGIC, "label")),
+            (read(TEST_IMAGES, IMAGE_MAGIC, "image"), read(TEST_LABELS, LABEL_MAGIC, "label")))
 
 
 def load_mnist(train_dir: PathLike = "MNIST-data") -> Datasets:

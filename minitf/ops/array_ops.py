@@ -1,18 +1,16 @@
 """Array ops: creating, reshaping, joining, slicing and feeding tensors (notebooks 01 and 03)."""
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from .. import dtypes
 from ..backend import to_numpy, xp
-from ..graph import Tensor, name_scope, get_default_graph
+from ..errors import InvalidArgumentError
+from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape, dimension_value
-from . import base
-from .base import (Const, Op, ShapeError, NotDifferentiable, apply_op, constant_value_array,
-                   convert_to_tensor, create_op)
-from .math_ops import _const_value, reduce_to_shape
+from .base import (Const, Op, ShapeError, apply_op, constant_value, constant_value_array, convert_to_tensor,
+                   create_op, register_tensor_conversion_function, shape_list)
+from .shape_ops import broadcast_shape, reduce_to_shape, reshape, shape, shape_from_tensor, shape_of_static, sum_over
 
 
 # ---- constants and placeholders --------------------------------------------------------------
@@ -56,10 +54,8 @@ class Placeholder(Op):
 
     def kernel(self, op, session):
         def unfed():
-            from ..errors import InvalidArgumentError
-
             dtype = {"float32": "float", "float64": "double"}.get(self.dtype.name, self.dtype.name)
-            shape = "" if self.shape.dims is None else " and shape " + base._shape_list(self.shape)
+            shape = "" if self.shape.dims is None else " and shape " + shape_list(self.shape)
             raise InvalidArgumentError(None, op, f"You must feed a value for placeholder tensor '{op.name}' "
                                                  f"with dtype {dtype}{shape}\n\t [[{{{{node {op.name}}}}}]]")
         return unfed
@@ -69,29 +65,6 @@ def placeholder(dtype, shape=None, name=None) -> Tensor:
     """``tf.placeholder``: an input fed with ``feed_dict``; ``None`` dims (``[None, 3]``) take any size."""
     kind = Placeholder(dtype=dtypes.as_dtype(dtype).base_dtype, shape=TensorShape(shape))
     return create_op(kind, [], name or "Placeholder").outputs[0]
-
-
-class PlaceholderWithDefault(Op):
-    type = "PlaceholderWithDefault"
-    view_of_input = True
-
-    def __init__(self, shape):
-        self.shape = shape
-
-    def infer(self, default):
-        return default.dtype.base_dtype, self.shape
-
-    def forward(self, default):
-        return default
-
-    def gradient(self, op, grad):
-        return [grad]
-
-
-def placeholder_with_default(input, shape, name=None) -> Tensor:
-    """A placeholder that returns ``input`` when it is not fed."""
-    return apply_op(PlaceholderWithDefault(shape=TensorShape(shape)), (input,),
-                    name or "PlaceholderWithDefault", arg_names=("input",))
 
 
 # ---- identity and friends ------------------------------------------------------------------
@@ -111,153 +84,33 @@ def identity(input, name=None) -> Tensor:
     return apply_op(Identity(), (input,), name or "Identity", arg_names=("input",))
 
 
+class PlaceholderWithDefault(Identity):
+    """Its input, unless a value is fed; the static shape is the one given (may be less known)."""
+
+    type = "PlaceholderWithDefault"
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def infer(self, default):
+        return default.dtype.base_dtype, self.shape
+
+
+def placeholder_with_default(input, shape, name=None) -> Tensor:
+    """A placeholder that returns ``input`` when it is not fed."""
+    return apply_op(PlaceholderWithDefault(shape=TensorShape(shape)), (input,),
+                    name or "PlaceholderWithDefault", arg_names=("input",))
+
+
 class StopGradient(Identity):
     """The identity for the forward pass; gradients do not flow through it."""
 
     type = "StopGradient"
-
-
-NotDifferentiable("StopGradient")
+    gradient = None
 
 
 def stop_gradient(input, name=None) -> Tensor:
     return apply_op(StopGradient(), (input,), name or "StopGradient", arg_names=("input",))
-
-
-# ---- shapes --------------------------------------------------------------------------------
-class Shape(Op):
-    type = "Shape"
-
-    def __init__(self, out_type=dtypes.int32):
-        self.out_type = out_type
-
-    def infer(self, x):
-        return self.out_type, TensorShape([x.shape.ndims])
-
-    def forward(self, x):
-        return xp.asarray(x.shape, dtype=self.out_type.as_numpy_dtype)
-
-
-class Size(Shape):
-    type = "Size"
-
-    def infer(self, x):
-        return self.out_type, TensorShape([])
-
-    def forward(self, x):
-        return xp.asarray(x.size, dtype=self.out_type.as_numpy_dtype)
-
-
-class Rank(Shape):
-    type = "Rank"
-
-    def infer(self, x):
-        return dtypes.int32, TensorShape([])
-
-    def forward(self, x):
-        return xp.asarray(x.ndim, dtype=np.int32)
-
-
-for _name in ("Shape", "Size", "Rank"):
-    NotDifferentiable(_name)
-
-
-def shape(input, name=None, out_type=dtypes.int32) -> Tensor:
-    """``tf.shape``: the dynamic shape (a 1-D int32 tensor), known only when the graph runs."""
-    return apply_op(Shape(out_type=dtypes.as_dtype(out_type)), (input,), name or "Shape", arg_names=("input",))
-
-
-def shape_of_static(x: Tensor):
-    """``x``'s shape as a Python list when fully known (no op needed), else a Shape op."""
-    return x.shape.as_list() if x.shape.is_fully_defined() else shape(x)
-
-
-def size(input, name=None, out_type=dtypes.int32) -> Tensor:
-    return apply_op(Size(out_type=dtypes.as_dtype(out_type)), (input,), name or "Size", arg_names=("input",))
-
-
-def rank(input, name=None) -> Tensor:
-    return apply_op(Rank(), (input,), name or "Rank", arg_names=("input",))
-
-
-def shape_from_tensor(shape_tensor: Tensor) -> TensorShape:
-    """The static shape a 1-D shape tensor describes: its value if constant, the static shape of
-    ``x`` if it is ``tf.shape(x)`` (gradients use that), else only its length."""
-    value = _const_value(shape_tensor)
-    if value is not None:
-        return TensorShape([int(d) for d in np.reshape(value, -1)])
-    if shape_tensor.op.type == "Shape":
-        return shape_tensor.op.inputs[0].shape
-    n = shape_tensor.shape.as_list()[0] if shape_tensor.shape.dims else None
-    return TensorShape(None if n is None else [None] * n)
-
-
-class Reshape(Op):
-    type = "Reshape"
-    view_of_input = True
-
-    def node_attrs(self, inputs):
-        return {"T": inputs[0].dtype.base_dtype, "Tshape": inputs[1].dtype}
-
-    def infer(self, x, new_shape):
-        value = _const_value(new_shape)
-        if value is None:
-            return x.dtype.base_dtype, shape_from_tensor(new_shape)
-        dims = [int(d) for d in np.reshape(value, -1)]
-        if dims.count(-1) > 1:
-            raise ShapeError("Cannot infer multiple unknown dimensions in shape")
-        known = int(np.prod([d for d in dims if d != -1]))
-        total = x.shape.num_elements()
-        if total is not None:
-            if -1 in dims:
-                if known == 0 or total % known:
-                    raise ShapeError(_divisible_message(known, total, dims))
-                dims = [total // known if d == -1 else d for d in dims]
-            elif known != total:
-                raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape {dims} "
-                                 f"({known} elements)")
-            return x.dtype.base_dtype, TensorShape(dims)
-        return x.dtype.base_dtype, TensorShape([None if d == -1 else d for d in dims])
-
-    def forward(self, x, new_shape):
-        new_shape = to_numpy(new_shape).tolist()
-        try:
-            return x.reshape(new_shape)
-        except ValueError:
-            from ..errors import InvalidArgumentError
-
-            raise InvalidArgumentError(None, None, f"Input to reshape is a tensor with {x.size} values, "
-                                                   f"but the requested shape has {int(np.prod(new_shape))}"
-                                       if -1 not in list(new_shape) else
-                                       f"Input to reshape is a tensor with {x.size} values, but the "
-                                       f"requested shape requires a multiple of "
-                                       f"{int(np.prod([d for d in new_shape if d != -1]))}") from None
-
-    def gradient(self, op, grad):
-        return [reshape(grad, shape_of_static(op.inputs[0])), None]
-
-
-def _divisible_message(known, total, dims) -> str:
-    partial = ",".join("?" if d == -1 else str(d) for d in dims)
-    return (f"Dimension size must be evenly divisible by {known} but is {total}"
-            f"\x00{partial}")
-
-
-def reshape(tensor, shape, name=None) -> Tensor:
-    """``tf.reshape``: same values, new shape; one ``-1`` is inferred (``[3, -1]`` of 60 -> ``(3, 20)``)."""
-    if isinstance(shape, TensorShape):
-        shape = shape.as_list()
-    try:
-        return apply_op(Reshape(), (tensor, shape), name or "Reshape", same_dtype=False,
-                        arg_names=("tensor", "shape"))
-    except ValueError as e:
-        text = str(e)
-        if "\x00" not in text:
-            raise
-        head, _, rest = text.partition("\x00")
-        partial, _, tail = rest.partition(" for ")
-        raise ValueError(f"{head} for {tail[:-1]} and with input tensors computed as partial shapes: "
-                         f"input[1] = [{partial}].") from None
 
 
 class Transpose(Op):
@@ -265,7 +118,7 @@ class Transpose(Op):
     view_of_input = True
 
     def infer(self, x, perm):
-        p = _const_value(perm)
+        p = constant_value(perm)
         if x.shape.dims is None:
             return x.dtype.base_dtype, TensorShape(None)
         dims = x.shape.dims
@@ -284,12 +137,10 @@ class Transpose(Op):
 
 class InvertPermutation(Op):
     type = "InvertPermutation"
+    gradient = None
 
     def forward(self, perm):
         return xp.argsort(perm).astype(perm.dtype)
-
-
-NotDifferentiable("InvertPermutation")
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
@@ -299,7 +150,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False) -> Tensor:
         if perm is None:
             if a.shape.ndims is None:
                 raise ValueError("transpose of a tensor of unknown rank needs perm")
-            perm = list(builtins.range(a.shape.ndims))[::-1]
+            perm = list(range(a.shape.ndims))[::-1]
         perm = convert_to_tensor(perm, dtype=dtypes.int32, name="perm")
         return create_op(Transpose(), [a, perm], scope).outputs[0]
 
@@ -309,7 +160,7 @@ class ExpandDims(Op):
     view_of_input = True
 
     def infer(self, x, axis):
-        a = _const_value(axis)
+        a = constant_value(axis)
         if x.shape.dims is None or a is None:
             return x.dtype.base_dtype, TensorShape(None)
         dims = list(x.shape.dims)
@@ -367,27 +218,6 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None) -> Tensor:
     return apply_op(Squeeze(squeeze_dims=axis), (input,), name or "Squeeze", arg_names=("input",))
 
 
-class BroadcastTo(Op):
-    type = "BroadcastTo"
-    view_of_input = True
-
-    def infer(self, x, target):
-        return x.dtype.base_dtype, shape_from_tensor(target)
-
-    def forward(self, x, target):
-        target = tuple(to_numpy(target).tolist())
-        return x if x.shape == target else xp.broadcast_to(x, target)
-
-    def gradient(self, op, grad):
-        return [reduce_to_shape(grad, op.inputs[0]), None]
-
-
-def broadcast_to(input, shape, name=None) -> Tensor:
-    """``tf.broadcast_to``: repeat ``input`` along broadcast dimensions to ``shape``."""
-    return apply_op(BroadcastTo(), (input, shape), name or "BroadcastTo", same_dtype=False,
-                    arg_names=("input", "shape"))
-
-
 # ---- filling -------------------------------------------------------------------------------
 class Fill(Op):
     type = "Fill"
@@ -399,9 +229,7 @@ class Fill(Op):
         return xp.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
 
     def gradient(self, op, grad):
-        from .math_ops import reduce_sum
-
-        return [None, reduce_sum(grad)]
+        return [None, reduce_to_shape(grad, op.inputs[1])]   # the value was broadcast to every element
 
 
 def fill(dims, value, name=None) -> Tensor:
@@ -438,6 +266,7 @@ def ones(shape, dtype=dtypes.float32, name=None) -> Tensor:
 
 class ZerosLike(Op):
     type = "ZerosLike"
+    gradient = None
 
     def forward(self, x):
         return xp.zeros_like(x)
@@ -445,13 +274,10 @@ class ZerosLike(Op):
 
 class OnesLike(Op):
     type = "OnesLike"
+    gradient = None
 
     def forward(self, x):
         return xp.ones_like(x)
-
-
-NotDifferentiable("ZerosLike")
-NotDifferentiable("OnesLike")
 
 
 def _like(kind_cls, default_name, tensor, dtype, name):
@@ -474,22 +300,20 @@ def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
 
 class Range(Op):
     type = "Range"
+    gradient = None
 
     def infer(self, start, limit, delta):
-        values = [_const_value(t) for t in (start, limit, delta)]
+        values = [constant_value(t) for t in (start, limit, delta)]
         if any(v is None for v in values):
             return start.dtype.base_dtype, TensorShape([None])
-        n = builtins.max(0, int(np.ceil((float(values[1]) - float(values[0])) / float(values[2]))))
+        n = max(0, int(np.ceil((float(values[1]) - float(values[0])) / float(values[2]))))
         return start.dtype.base_dtype, TensorShape([n])
 
     def forward(self, start, limit, delta):
         return xp.arange(start.item(), limit.item(), delta.item(), dtype=start.dtype)
 
 
-NotDifferentiable("Range")
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # noqa: A001
+def range_(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:
     """``tf.range``: ``[start, limit)`` in steps of ``delta`` (int32 for Python ints)."""
     if limit is None:
         start, limit = 0, start
@@ -510,16 +334,14 @@ def range(start, limit=None, delta=1, dtype=None, name="range") -> Tensor:  # no
 
 class LinSpace(Op):
     type = "LinSpace"
+    gradient = None
 
     def infer(self, start, stop, num):
-        n = _const_value(num)
+        n = constant_value(num)
         return start.dtype.base_dtype, TensorShape([None if n is None else int(n)])
 
     def forward(self, start, stop, num):
         return xp.linspace(start.item(), stop.item(), int(num), dtype=start.dtype)
-
-
-NotDifferentiable("LinSpace")
 
 
 def linspace(start, stop, num, name=None, axis=0) -> Tensor:
@@ -542,7 +364,7 @@ class ConcatV2(Op):
         return {"T": inputs[0].dtype.base_dtype, "N": len(inputs) - 1, "Tidx": inputs[-1].dtype}
 
     def infer(self, *inputs):
-        values, axis = inputs[:-1], _const_value(inputs[-1])
+        values, axis = inputs[:-1], constant_value(inputs[-1])
         dtype = values[0].dtype.base_dtype
         for v in values:
             if v.dtype.base_dtype != dtype:
@@ -571,12 +393,12 @@ class ConcatV2(Op):
 
     def gradient(self, op, grad):
         values, axis = op.inputs[:-1], op.inputs[-1]
-        sizes = [v.shape.as_list()[int(_const_value(axis))] if v.shape.dims is not None and
-                 _const_value(axis) is not None else None for v in values]
+        sizes = [v.shape.as_list()[int(constant_value(axis))] if v.shape.dims is not None and
+                 constant_value(axis) is not None else None for v in values]
         if None in sizes:
-            if _const_value(axis) is None:
+            if constant_value(axis) is None:
                 raise NotImplementedError("the gradient of tf.concat needs a constant axis in minitf")
-            sizes = stack([shape(v)[int(_const_value(axis))] for v in values])
+            sizes = stack([shape(v)[int(constant_value(axis))] for v in values])
         return split(grad, sizes, axis=axis) + [None]
 
 
@@ -585,7 +407,7 @@ def concat(values, axis, name="concat") -> Tensor:
     values = list(values)
     if len(values) == 1:
         return identity(values[0], name=name)
-    names = [f"values_{i}" for i in builtins.range(len(values))] + ["axis"]
+    names = [f"values_{i}" for i in range(len(values))] + ["axis"]
     with name_scope(name, "concat", values) as scope:
         tensors = [convert_to_tensor(v, name=n) for v, n in zip(values, names)]
         axis_t = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
@@ -634,13 +456,21 @@ def stack(values, axis=0, name="stack") -> Tensor:
         return create_op(Pack(axis=axis), tensors, scope).outputs[0]
 
 
-def _pack_list(value, dtype, name) -> Tensor:
+def _autopacking(value, dtype=None, name=None, as_ref=False):
     """convert_to_tensor of a list holding tensors: TF1 packs it (op ``packed``)."""
-    items = [_pack_list(v, dtype, name) if isinstance(v, (list, tuple)) else v for v in value]
-    return stack(items, name=name)
+    if not _contains_tensor(value):
+        return NotImplemented
+    items = [_autopacking(v, dtype, name) if isinstance(v, (list, tuple)) else v for v in value]
+    return stack(items, name=name or "packed")
 
 
-base._list_converter = _pack_list
+def _contains_tensor(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_contains_tensor(v) for v in value)
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
+
+
+register_tensor_conversion_function((list, tuple), _autopacking)
 
 
 class Unpack(Op):
@@ -683,11 +513,11 @@ class SplitV(Op):
         self.num_outputs = num_split
 
     def infer(self, value, sizes, axis):
-        size_values, a = _const_value(sizes), _const_value(axis)
+        size_values, a = constant_value(sizes), constant_value(axis)
         if value.shape.dims is None or a is None:
             return [(value.dtype.base_dtype, TensorShape(None))] * self.num_split
         out = []
-        for i in builtins.range(self.num_split):
+        for i in range(self.num_split):
             dims = value.shape.as_list()
             dims[int(a)] = None if size_values is None else int(np.reshape(size_values, -1)[i])
             out.append((value.dtype.base_dtype, TensorShape(dims)))
@@ -727,7 +557,7 @@ class _SliceSpec:
         self.begin, self.end, self.strides = list(begin), list(end), list(strides)
         self.begin_mask, self.end_mask, self.ellipsis_mask = begin_mask, end_mask, ellipsis_mask
         self.new_axis_mask, self.shrink_axis_mask = new_axis_mask, shrink_axis_mask
-        self._key = builtins.tuple(self._item(i) for i in builtins.range(len(self.begin)))
+        self._key = tuple(self._item(i) for i in range(len(self.begin)))
 
     def _item(self, i: int):
         bit = 1 << i
@@ -737,14 +567,14 @@ class _SliceSpec:
             return None
         if self.shrink_axis_mask & bit:
             return self.begin[i]
-        return builtins.slice(None if self.begin_mask & bit else self.begin[i],
+        return slice(None if self.begin_mask & bit else self.begin[i],
                               None if self.end_mask & bit else self.end[i],
                               None if self.strides[i] == 1 else self.strides[i])
 
     @classmethod
     def from_key(cls, key, **kwargs):
         """The op for a Python index (``t[...]``)."""
-        items = key if isinstance(key, builtins.tuple) else (key,)
+        items = key if isinstance(key, tuple) else (key,)
         spec = dict(begin=[], end=[], strides=[], begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
                     shrink_axis_mask=0)
         for i, k in enumerate(items):
@@ -754,7 +584,7 @@ class _SliceSpec:
                 spec["ellipsis_mask"] |= bit
             elif k is None:
                 spec["new_axis_mask"] |= bit
-            elif isinstance(k, builtins.slice):
+            elif isinstance(k, slice):
                 step = 1 if k.step is None else k.step
                 if k.start is None:
                     spec["begin_mask"] |= bit
@@ -797,8 +627,8 @@ class StridedSlice(_SliceSpec, Op):
                 out.append(1)
                 continue
             d, i = dims[i], i + 1
-            if isinstance(k, builtins.slice):
-                out.append(None if d is None else len(builtins.range(*k.indices(d))))
+            if isinstance(k, slice):
+                out.append(None if d is None else len(range(*k.indices(d))))
             elif d is not None and not -d <= k < d:
                 raise ShapeError(f"slice index {k} of dimension {i - 1} out of bounds")
         return x.dtype.base_dtype, TensorShape(out)
@@ -809,9 +639,9 @@ class StridedSlice(_SliceSpec, Op):
         used = sum(k is not None and k is not Ellipsis for k in key)
         if Ellipsis in key:
             at = key.index(Ellipsis)
-            key = key[:at] + (builtins.slice(None),) * (rank - used) + key[at + 1:]
+            key = key[:at] + (slice(None),) * (rank - used) + key[at + 1:]
         used = sum(k is not None for k in key)
-        return tuple(key) + (builtins.slice(None),) * (rank - used)
+        return tuple(key) + (slice(None),) * (rank - used)
 
     def forward(self, x):
         return x[self._key]
@@ -830,7 +660,7 @@ class StridedSliceGrad(_SliceSpec, Op):
         return {"T": inputs[1].dtype.base_dtype, "Index": dtypes.int32, **self._spec_attrs()}
 
     def infer(self, input_shape, dy):
-        value = _const_value(input_shape)
+        value = constant_value(input_shape)
         return dy.dtype.base_dtype, TensorShape(None if value is None else [int(v) for v in value])
 
     def forward(self, input_shape, dy):
@@ -846,8 +676,8 @@ def _slice_key(key):
     items = key if isinstance(key, tuple) else (key,)
     out = []
     for k in items:
-        if isinstance(k, builtins.slice):
-            out.append(builtins.slice(*(None if v is None else int(dimension_value(v)) for v in (k.start, k.stop, k.step))))
+        if isinstance(k, slice):
+            out.append(slice(*(None if v is None else int(dimension_value(v)) for v in (k.start, k.stop, k.step))))
         elif k is None or k is Ellipsis:
             out.append(k)
         elif isinstance(k, (int, np.integer)):
@@ -884,11 +714,11 @@ class Slice(Op):
         return {"T": inputs[0].dtype.base_dtype, "Index": inputs[1].dtype.base_dtype}
 
     def infer(self, x, begin, size):
-        sizes = _const_value(size)
+        sizes = constant_value(size)
         if sizes is None or x.shape.dims is None:
             return x.dtype.base_dtype, TensorShape(None if x.shape.dims is None
                                                    else [None] * x.shape.ndims)
-        begins = _const_value(begin)
+        begins = constant_value(begin)
         dims = x.shape.as_list()
         return x.dtype.base_dtype, TensorShape([
             (None if d is None or begins is None else d - int(b)) if s == -1 else int(s)
@@ -900,15 +730,39 @@ class Slice(Op):
             end = d if s == -1 else b + s
             if not 0 <= b <= end <= d:
                 raise ValueError(f"Expected size[{i}] in [0, {d - b}], but got {s}")
-        return x[tuple(builtins.slice(b, x.shape[i] if s == -1 else b + s)
+        return x[tuple(slice(b, x.shape[i] if s == -1 else b + s)
                        for i, (b, s) in enumerate(zip(begin, size)))]
 
+    def gradient(self, op, grad):
+        x, begin, _ = op.inputs
+        return [apply_op(SliceGrad(), (shape(x), begin, grad), "SliceGrad", same_dtype=False,
+                         arg_names=("shape", "begin", "grad")), None, None]
 
-def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001  (tf.slice)
+
+class SliceGrad(Op):
+    """Slice's gradient: ``grad`` put back at ``begin`` into zeros of the input's shape (TF1 pads)."""
+
+    type = "SliceGrad"
+
+    def infer(self, input_shape, begin, grad):
+        return grad.dtype.base_dtype, shape_from_tensor(input_shape)
+
+    def forward(self, input_shape, begin, grad):
+        out = xp.zeros(tuple(int(n) for n in to_numpy(input_shape)), dtype=grad.dtype)
+        out[tuple(slice(int(b), int(b) + n) for b, n in zip(to_numpy(begin), grad.shape))] = grad
+        return out
+
+    def gradient(self, op, grad):
+        _, begin, dy = op.inputs
+        return [None, None, apply_op(Slice(), (grad, begin, shape(dy)), "Slice", same_dtype=False,
+                                     arg_names=("input", "begin", "size"))]
+
+
+def slice_(input_, begin, size, name=None) -> Tensor:
     """``tf.slice``: ``size`` elements from ``begin`` in each dimension (``-1`` = to the end)."""
     begin = [int(b) for b in begin]
     size = [int(s) for s in size]
-    key = tuple(builtins.slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
+    key = tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
     return apply_op(StridedSlice.from_key(key), (input_,), name or "Slice", arg_names=("input",))
 
 
@@ -917,8 +771,6 @@ class Select(Op):
     type = "Select"
 
     def infer(self, condition, x, y):
-        from .math_ops import broadcast_shape
-
         if x.dtype.base_dtype != y.dtype.base_dtype:
             raise TypeError(f"Input 'e' of 'Select' Op has type {y.dtype.base_dtype.name} that does not "
                             f"match type {x.dtype.base_dtype.name} of argument 't'.")
@@ -934,15 +786,13 @@ class Select(Op):
 
 class Where(Op):
     type = "Where"
+    gradient = None
 
     def infer(self, condition):
         return dtypes.int64, TensorShape([None, condition.shape.ndims])
 
     def forward(self, condition):
         return xp.argwhere(condition).astype(np.int64)
-
-
-NotDifferentiable("Where")
 
 
 def where(condition, x=None, y=None, name=None) -> Tensor:
@@ -961,7 +811,7 @@ class GatherV2(Op):
     type = "GatherV2"
 
     def infer(self, params, indices, axis):
-        a = _const_value(axis)
+        a = constant_value(axis)
         if params.shape.dims is None or indices.shape.dims is None or a is None:
             return params.dtype.base_dtype, TensorShape(None)
         dims = params.shape.as_list()
@@ -981,21 +831,19 @@ class GatherGrad(Op):
     """Add a gather's gradient back into zeros of the params' shape (dense, not IndexedSlices)."""
 
     type = "GatherGrad"
+    gradient = None
 
     def infer(self, params_shape, indices, axis, grad):
-        value = _const_value(params_shape)
+        value = constant_value(params_shape)
         return grad.dtype.base_dtype, TensorShape(None if value is None else [int(v) for v in value])
 
     def forward(self, params_shape, indices, axis, grad):
         out = xp.zeros(tuple(int(n) for n in params_shape), dtype=grad.dtype)
         moved = xp.moveaxis(out, int(axis), 0)
-        g = xp.moveaxis(grad, list(builtins.range(int(axis), int(axis) + indices.ndim)),
-                        list(builtins.range(indices.ndim)))
+        g = xp.moveaxis(grad, list(range(int(axis), int(axis) + indices.ndim)),
+                        list(range(indices.ndim)))
         xp.add.at(moved, indices, g)
         return out
-
-
-NotDifferentiable("GatherGrad")
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=0) -> Tensor:
@@ -1006,12 +854,13 @@ def gather(params, indices, validate_indices=None, name=None, axis=0) -> Tensor:
 
 class OneHot(Op):
     type = "OneHot"
+    gradient = None
 
     def __init__(self, axis=-1):
         self.axis = axis
 
     def infer(self, indices, depth, on_value, off_value):
-        d = _const_value(depth)
+        d = constant_value(depth)
         if indices.shape.dims is None:
             return on_value.dtype.base_dtype, TensorShape(None)
         dims = indices.shape.as_list()
@@ -1022,9 +871,6 @@ class OneHot(Op):
         hot = xp.arange(int(depth)) == xp.expand_dims(indices, -1)
         out = xp.where(hot, on_value, off_value).astype(on_value.dtype)
         return out if self.axis == -1 else xp.moveaxis(out, -1, self.axis)
-
-
-NotDifferentiable("OneHot")
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None) -> Tensor:
@@ -1041,7 +887,7 @@ class Tile(Op):
     type = "Tile"
 
     def infer(self, x, multiples):
-        m = _const_value(multiples)
+        m = constant_value(multiples)
         if x.shape.dims is None or m is None:
             return x.dtype.base_dtype, TensorShape(None if x.shape.dims is None else [None] * x.shape.ndims)
         return x.dtype.base_dtype, TensorShape([None if d is None else d * int(k)
@@ -1051,14 +897,12 @@ class Tile(Op):
         return xp.tile(x, tuple(int(k) for k in multiples))
 
     def gradient(self, op, grad):
-        from .math_ops import reduce_sum
-
         x, multiples = op.inputs
-        if not x.shape.is_fully_defined() or _const_value(multiples) is None:
+        if not x.shape.is_fully_defined() or constant_value(multiples) is None:
             raise NotImplementedError("the gradient of tf.tile needs static shapes in minitf")
-        dims, m = x.shape.as_list(), [int(k) for k in _const_value(multiples)]
+        dims, m = x.shape.as_list(), [int(k) for k in constant_value(multiples)]
         split_shape = [v for pair in zip(m, dims) for v in pair]
-        return [reduce_sum(reshape(grad, split_shape), list(builtins.range(0, 2 * len(dims), 2))), None]
+        return [sum_over(reshape(grad, split_shape), list(range(0, 2 * len(dims), 2))), None]
 
 
 def tile(input, multiples, name=None) -> Tensor:

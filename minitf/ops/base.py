@@ -5,12 +5,18 @@ An ``Op`` subclass says, for one TensorFlow op type (``type = "MatMul"``):
 * ``infer(*inputs)``   -- the output dtype and static shape, while the graph is built
   (TF1 prints ``(?, 3)`` before anything runs);
 * ``forward(*arrays)`` -- the computation on arrays, with ``xp`` (numpy or cupy);
-* ``gradient(op, grad)`` -- the gradients of its inputs, built from ordinary minitf ops,
-  registered under the op type like TF1's ``@RegisterGradient("MatMul")``.
+* ``gradient(op, *grads)`` -- the gradients of its inputs, built from ordinary minitf ops
+  (TF1's ``@RegisterGradient("MatMul")``, written beside the op); ``gradient = None`` says the
+  op has none (TF1's ``NotDifferentiable``): ``tf.gradients`` stops there.  An op that says
+  neither has no gradient *defined*, and differentiating through it is a LookupError, as in TF1.
 
 Attributes (``transpose_a``, ``axis``…) are keyword arguments of the constructor and
 stored on the instance.  ``apply_op`` adds one to the graph with TF1's naming rules:
 Python values given to an op become ``Const`` ops inside the op's scope (``add/y``).
+
+A ``Session`` calls ``kernel(op, session)`` once per plan and then the returned function once
+per run; ops with state (variables, random generators) bind the session there.  Eager
+execution can call ``forward`` directly.
 """
 from __future__ import annotations
 
@@ -19,10 +25,20 @@ import numpy as np
 from .. import dtypes
 from ..backend import from_numpy
 from ..graph import Operation, Tensor, get_default_graph, graph_of
-from ..tensor_shape import TensorShape
+from ..tensor_shape import Dimension, TensorShape
 
-_GRADIENTS: dict = {}   # op type -> gradient function(op, *grads) -> list of input grads
-_OPS: dict = {}         # op type -> Op subclass
+_OPS: dict = {}              # op type -> Op subclass (import_graph_def rebuilds ops from it)
+_USER_GRADIENTS: dict = {}   # op type -> gradient function or None, from tf.RegisterGradient / tf.NotDifferentiable
+
+
+class _Skipped:
+    """The value of an op that did not run in this run (TF1's "dead" tensor): see ``Op.may_skip``."""
+
+    def __repr__(self):
+        return "SKIPPED"
+
+
+SKIPPED = _Skipped()
 
 
 class Op:
@@ -33,6 +49,12 @@ class Op:
     returns_stored = False   # the output may be an array the session keeps (a constant, a variable)
     view_of_input = False    # the output may be a view of input 0 (identity, reshape)
     ref_inputs: tuple = ()   # inputs that are variables written in place (Assign, Apply*)
+    may_skip = False         # the kernel may return SKIPPED: then this op, and every op that depends on
+    #                          it (through inputs or control inputs), does not run (tf.cond's branches)
+    takes_skipped = False    # runs even when inputs are SKIPPED, and chooses among them (tf.cond's Merge)
+    reads_shape_only = False  # the output depends on the inputs' shapes, not their values (Shape, Size, Rank)
+    stateful = False         # the output is not a function of the inputs alone, or running has effects
+    #                          beyond it (a Python callback): a Session never reuses an earlier result
 
     def __init__(self, **attrs):
         self.__dict__.update(attrs)
@@ -41,8 +63,6 @@ class Op:
         super().__init_subclass__(**kwargs)
         if cls.type:
             _OPS[cls.type] = cls
-            if "gradient" in cls.__dict__:
-                _GRADIENTS[cls.type] = lambda op, *grads: op.kind.gradient(op, *grads)
 
     def infer(self, *inputs):
         """(dtype, TensorShape) of the output -- by default those of the first input."""
@@ -55,6 +75,15 @@ class Op:
         """The function a Session calls with the input arrays; stateful ops bind the session here."""
         return self.forward
 
+    def shared_work(self, op: Operation):
+        """A key naming an intermediate result of this op's kernel that another op of the same run
+        also needs (Conv2D's im2col matrix, which its filter gradient multiplies again), or None.
+
+        When two ops of one plan name the same key, the Session passes both kernels one more
+        argument: a dict that lives for one run, where the first leaves the result for the second.
+        """
+        return None
+
     def node_attrs(self, inputs) -> dict:
         """The attrs TF1 shows in the NodeDef: ``T`` (the input dtype) and this op's own attrs."""
         attrs = {"T": inputs[0].dtype.base_dtype} if inputs else {}
@@ -62,28 +91,36 @@ class Op:
         return attrs
 
 
-def RegisterGradient(op_type: str):
-    """``tf.RegisterGradient``: decorate ``fn(op, grad) -> [input grads]`` as ``op_type``'s gradient."""
+def RegisterGradient(op_type: str):  # noqa: N802  (TF1's name)
+    """``tf.RegisterGradient``: decorate ``fn(op, *grads) -> [input grads]`` as ``op_type``'s gradient
+    (it takes precedence over the gradient the op's class defines)."""
     def register(fn):
-        _GRADIENTS[op_type] = fn
+        _USER_GRADIENTS[op_type] = fn
         return fn
 
     return register
 
 
-def NotDifferentiable(op_type: str) -> None:
-    """``tf.NoGradient``: declare that ``op_type`` has no gradient (tf.gradients gives None through it)."""
-    _GRADIENTS[op_type] = None
+def NotDifferentiable(op_type: str) -> None:  # noqa: N802  (TF1's name)
+    """``tf.NotDifferentiable``: declare that ``op_type`` has no gradient (tf.gradients gives None through it)."""
+    _USER_GRADIENTS[op_type] = None
 
 
 NoGradient = NotDifferentiable
 
 
+def _class_gradient(op: Operation, *grads):
+    return op.kind.gradient(op, *grads)
+
+
 def gradient_function(op_type: str):
-    """The registered gradient of ``op_type``: a function, None (not differentiable), or LookupError."""
-    if op_type not in _GRADIENTS:
+    """The gradient of ``op_type``: a function ``fn(op, *grads)``, None (not differentiable), or LookupError."""
+    if op_type in _USER_GRADIENTS:
+        return _USER_GRADIENTS[op_type]
+    gradient = getattr(_OPS.get(op_type), "gradient", NotImplemented)
+    if gradient is NotImplemented:
         raise LookupError(f"No gradient defined for operation '{op_type}' (op type: {op_type})")
-    return _GRADIENTS[op_type]
+    return None if gradient is None else _class_gradient
 
 
 def registered_ops() -> dict:
@@ -95,7 +132,8 @@ class ShapeError(ValueError):
     """Raised by ``infer``; ``create_op`` adds the node description TF1 prints."""
 
 
-def _shape_list(shape: TensorShape) -> str:
+def shape_list(shape: TensorShape) -> str:
+    """A shape as TF1's error messages write it: ``[?,3]``, or ``?`` for an unknown rank."""
     if shape.dims is None:
         return "?"
     return "[" + ",".join("?" if d.value is None else str(d.value) for d in shape.dims) + "]"
@@ -113,13 +151,15 @@ def _describe_node(kind: Op, name: str, inputs) -> str:
     attrs = ", ".join(f"{k}={_attr_value(v)}" for k, v in sorted(kind.node_attrs(inputs).items())
                       if not isinstance(v, np.ndarray))
     names = ", ".join(t.op.name if t.value_index == 0 else t.name for t in inputs)
-    shapes = ", ".join(_shape_list(t.shape) for t in inputs)
+    shapes = ", ".join(shape_list(t.shape) for t in inputs)
     return f"'{{{{node {name}}}}} = {kind.type}[{attrs}]({names})' with input shapes: {shapes}"
 
 
 def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
     """Add an Operation of ``kind`` with these input Tensors; ``name`` ending in '/' is used as is."""
     graph = graph or get_default_graph()
+    if graph.executes_eagerly:   # eager execution (minitf.v2): the op runs now
+        return graph.run_op(kind, inputs)
     name = name[:-1] if name.endswith("/") else graph.unique_name(name)
     try:
         out_types = kind.infer(*inputs)
@@ -127,11 +167,7 @@ def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
         raise ValueError(f"{e} for {_describe_node(kind, name, inputs)}.") from None
     if kind.num_outputs == 1:
         out_types = [out_types]
-    op = Operation(graph, kind, name, inputs, graph._current_control_inputs(inputs), out_types)
-    if graph._guards:
-        op._guards = tuple(graph._guards)
-    graph._add_op(op)
-    return op
+    return graph.add_operation(kind, name, inputs, out_types)
 
 
 def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True):
@@ -142,10 +178,13 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
     tensors of different dtypes are refused with TF1's TypeError.  Returns the output
     Tensor (a list for multi-output ops, the Operation for ops without outputs).
     """
-    graph = graph_of(args)
-    with graph.as_default(), graph.name_scope(name or kind.type) as scope:
-        inputs = _convert_args(kind, args, arg_names, same_dtype)
-        op = create_op(kind, inputs, scope, graph)
+    if get_default_graph().executes_eagerly:   # eager execution (minitf.v2): no names, the op runs now
+        op = create_op(kind, _convert_args(kind, args, arg_names, same_dtype), "")
+    else:
+        graph = graph_of(args)
+        with graph.as_default(), graph.name_scope(name or kind.type) as scope:
+            inputs = _convert_args(kind, args, arg_names, same_dtype)
+            op = create_op(kind, inputs, scope, graph)
     outputs = op.outputs
     if kind.num_outputs == 1:
         return outputs[0]
@@ -155,10 +194,10 @@ def apply_op(kind: Op, args=(), name=None, arg_names=("x", "y"), same_dtype=True
 def _convert_args(kind, args, arg_names, same_dtype):
     if not same_dtype:
         return [convert_to_tensor(a, name=n) for a, n in zip(args, arg_names)]
-    target = next((a.dtype.base_dtype for a in map(_as_tensor_or_none, args) if a is not None), None)
+    tensors = [_as_tensor_or_none(a) for a in args]
+    target = next((t.dtype.base_dtype for t in tensors if t is not None), None)
     inputs = []
-    for value, arg_name in zip(args, arg_names):
-        tensor = _as_tensor_or_none(value)
+    for value, tensor, arg_name in zip(args, tensors, arg_names):
         if tensor is None:
             tensor = convert_to_tensor(value, dtype=target, name=arg_name, op_type=kind.type)
         if target is None:
@@ -172,10 +211,18 @@ def _convert_args(kind, args, arg_names, same_dtype):
 
 def _as_tensor_or_none(value):
     if isinstance(value, Tensor):
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return value.value()
     return None
+
+
+def _in_graph(tensor: Tensor) -> Tensor:
+    """``tensor`` as an input of an op of the default graph: an eager tensor (minitf.v2) used while a
+    graph is built -- a tf.function traced -- becomes a Const of that graph, holding its value."""
+    if tensor.graph.executes_eagerly and not get_default_graph().executes_eagerly:
+        return create_op(Const(value=np.asarray(tensor)), [], "Const").outputs[0]
+    return tensor
 
 
 # ---- Const and convert_to_tensor ------------------------------------------------------------
@@ -196,22 +243,18 @@ class Const(Op):
         return {"dtype": dtypes.as_dtype(self.value.dtype), "value": self.value}
 
 
-_list_converter = None  # set by array_ops: a list holding Tensors becomes a `Pack` op
+def constant_value(tensor: Tensor):
+    """The value of a tensor made by a Const op, else None (enough for static shape inference)."""
+    return tensor.op.kind.value if tensor.op.type == "Const" else None
 
 
 def _plain(value):
     """Lists of Dimensions/ints -> plain ints (``[x.get_shape()[1], 200]`` is a valid shape)."""
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if hasattr(value, "value") and type(value).__name__ == "Dimension":
+    if isinstance(value, Dimension):
         return value.value
     return value
-
-
-def _contains_tensor(value) -> bool:
-    if isinstance(value, (list, tuple)):
-        return any(_contains_tensor(v) for v in value)
-    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
 
 
 def constant_value_array(value, dtype=None, op_type=None) -> np.ndarray:
@@ -226,17 +269,34 @@ def constant_value_array(value, dtype=None, op_type=None) -> np.ndarray:
         raise
 
 
+_CONVERSIONS: list = []   # (base type, function), from tf.register_tensor_conversion_function
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100) -> None:
+    """``tf.register_tensor_conversion_function``: ``conversion_func(value, dtype=None, name=None,
+    as_ref=False)`` turns instances of ``base_type`` into a Tensor, or returns NotImplemented to
+    decline (array_ops registers one that packs lists holding tensors)."""
+    _CONVERSIONS.append((base_type, conversion_func))
+
+
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, op_type=None, dtype_hint=None) -> Tensor:
-    """``tf.convert_to_tensor``: a Tensor as is, a Variable's value, or a new Const for a Python value."""
+    """``tf.convert_to_tensor``: a Tensor as is, a Variable's value, or a new Const for a Python value.
+
+    Other types convert with the function registered for them (a list holding tensors becomes a
+    ``Pack`` op named ``packed``, as in TF1).
+    """
     if isinstance(value, Tensor):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
             raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor "
                              f"with dtype {value.dtype.name}: {value!r}")
-        return value
+        return _in_graph(value)
     if hasattr(value, "_as_graph_element"):
         return convert_to_tensor(value.value(), dtype, name)
-    if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        return _list_converter(value, dtype, name or "packed")
+    for base_type, conversion_func in _CONVERSIONS:
+        if isinstance(value, base_type):
+            tensor = conversion_func(value, dtype=dtype, name=name, as_ref=False)
+            if tensor is not NotImplemented:
+                return tensor
     preferred = preferred_dtype or dtype_hint
     if dtype is None and preferred is not None:
         try:

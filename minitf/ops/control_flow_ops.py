@@ -1,15 +1,25 @@
-"""Control ops: `tf.no_op`, `tf.group`, `tf.cond` and `tf.while_loop` -- ordering and choosing what runs (notebook 03)."""
+"""Control ops: ``tf.group``, ``tf.cond``, ``tf.while_loop`` -- ordering and choosing what runs (notebook 03).
+
+``tf.cond`` builds both branches into the graph, as TF1 does.  Each branch starts at a ``Switch``
+op (``cond/switch_t``, ``cond/switch_f``) that is SKIPPED when the predicate does not select its
+branch, and every op built in the branch depends on it, so the Session skips the whole branch
+that was not taken (``Op.may_skip``: TF1's "dead" tensors).  ``cond/Merge`` takes the value of
+the branch that ran.  The gradient of a cond is a cond of the two branches' gradients.
+"""
 from __future__ import annotations
 
-import builtins
-import contextlib
+import sys
+import traceback
 
 import numpy as np
 
-from ..backend import from_numpy, to_numpy, xp
+from .. import dtypes, errors
+from ..backend import from_numpy, to_numpy
+from ..gradients import gradients
 from ..graph import Operation, Tensor, get_default_graph, name_scope
 from ..tensor_shape import TensorShape
-from .base import NotDifferentiable, Op, create_op
+from .array_ops import identity, zeros_like
+from .base import SKIPPED, Op, convert_to_tensor, create_op
 
 
 class NoOp(Op):
@@ -17,6 +27,7 @@ class NoOp(Op):
 
     type = "NoOp"
     num_outputs = 0
+    gradient = None
 
     def infer(self, *inputs):
         return []
@@ -28,9 +39,6 @@ class NoOp(Op):
         return ()
 
 
-NotDifferentiable("NoOp")
-
-
 def no_op(name=None) -> Operation:
     return create_op(NoOp(), [], name or "NoOp")
 
@@ -39,7 +47,7 @@ def group(*inputs, name=None) -> Operation:
     """``tf.group``: one op that runs all ``inputs`` (tensors or ops) when it runs."""
     ops = []
     for item in inputs:
-        for x in (item if isinstance(item, (list, builtins.tuple)) else [item]):
+        for x in (item if isinstance(item, (list, tuple)) else [item]):
             if hasattr(x, "_as_graph_element"):
                 x = x._as_graph_element()
             ops.append(x.op if isinstance(x, Tensor) else x)
@@ -48,10 +56,8 @@ def group(*inputs, name=None) -> Operation:
         return create_op(NoOp(), [], scope, graph)
 
 
-def tuple(tensors, name=None, control_inputs=None):  # noqa: A001  (tf.tuple)
+def tuple_(tensors, name=None, control_inputs=None):
     """``tf.tuple``: the same tensors, each available only after all of them are computed."""
-    from .array_ops import identity
-
     tensors = list(tensors)
     with name_scope(name, "tuple", tensors):
         gate = group(*[t for t in tensors if t is not None], *(control_inputs or []))
@@ -60,39 +66,39 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001  (tf.tuple)
 
 
 # ---- tf.cond: run one of two branches -----------------------------------------------------
-class _Skipped:
-    """The value of an op in the branch of a ``tf.cond`` that was not taken in this run."""
+class Switch(Op):
+    """The entry of a ``tf.cond`` branch: the predicate when it selects the branch, else SKIPPED.
 
-    def __repr__(self):
-        return "<not computed: its tf.cond branch was not taken>"
+    (TF1's ``Switch`` also routes the data into the branch; here every op of the branch has the
+    ``Switch`` as a control input instead.)
+    """
 
+    type = "Switch"
+    may_skip = True
+    gradient = None
 
-SKIPPED = _Skipped()
+    def __init__(self, branch: bool):
+        self.branch = branch
 
+    def infer(self, pred):
+        return dtypes.bool, pred.shape
 
-def guarded_kernel(kernel, guards, num_outputs: int):
-    """Wrap the kernel of an op built inside ``tf.cond`` branches: it runs only when every
-    enclosing predicate has the branch's value.  The predicates' values come as extra
-    trailing arguments (the Session adds their slots, see ``Operation._guards``)."""
-    branches = [branch for _, branch in guards]
-    skipped = SKIPPED if num_outputs == 1 else (SKIPPED,) * num_outputs
-    count = len(guards)
-
-    def run(*args):
-        for pred, branch in zip(args[-count:], branches):
-            if pred is SKIPPED or bool(pred) != branch:
-                return skipped
-        return kernel(*args[:-count])
-
-    return run
+    def forward(self, pred):
+        return pred if bool(pred) == self.branch else SKIPPED
 
 
 class Merge(Op):
-    """The result of ``tf.cond``: the true branch's value when ``pred`` holds, else the false one's."""
+    """The result of ``tf.cond``: the true branch's value when ``pred`` holds, else the false one's.
+
+    Its inputs are ``pred``, the two branch values, and the tensors from outside the cond that
+    the branches read (the tensors its gradient flows to).
+    """
 
     type = "Merge"
+    may_skip = True       # SKIPPED itself when its cond is inside a branch that did not run
+    takes_skipped = True
 
-    def infer(self, pred, if_true, if_false):
+    def infer(self, pred, if_true, if_false, *captured):
         if if_true.dtype.base_dtype != if_false.dtype.base_dtype:
             raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
                             f"{if_true.dtype.base_dtype.name}, {if_false.dtype.base_dtype.name}")
@@ -102,49 +108,34 @@ class Merge(Op):
         return if_true.dtype.base_dtype, TensorShape(
             [x.value if x.value == y.value else None for x, y in zip(a.dims, b.dims)])
 
-    def forward(self, pred, if_true, if_false):
+    def node_attrs(self, inputs):
+        return {"T": inputs[1].dtype.base_dtype, "N": 2}
+
+    def forward(self, pred, if_true, if_false, *captured):
+        if pred is SKIPPED:
+            return SKIPPED
         return if_true if pred else if_false
 
     def gradient(self, op, grad):
-        return [None, grad, grad]   # each branch's gradient ops run only with their branch
+        """``cond(pred, d if_true / d captured, d if_false / d captured)``: each branch's gradient is
+        built inside that branch, so it runs only with it and may read the branch's values."""
+        pred, if_true, if_false, *captured = op.inputs
+        connected = set()
 
+        def gradient_of(value):
+            def build():
+                grads = gradients(value, captured, grad_ys=grad, stop_gradients=captured)
+                connected.update(i for i, g in enumerate(grads) if g is not None)
+                return [zeros_like(c) if g is None else g for g, c in zip(grads, captured)]
+            return build
 
-class GuardExit(Op):
-    """A gradient leaving ``tf.cond`` branches: itself when its branches were taken, else zeros."""
-
-    type = "GuardExit"
-
-    def __init__(self, branches):
-        self._branches = builtins.tuple(branches)
-
-    def infer(self, grad, like, *preds):
-        return like.dtype.base_dtype, like.shape
-
-    def forward(self, grad, like, *preds):
-        taken = all(p is not SKIPPED and bool(p) == b for p, b in zip(preds, self._branches))
-        return grad if taken else xp.zeros_like(like)
-
-
-NotDifferentiable("GuardExit")
-
-
-def exit_guards(grad: Tensor, like: Tensor, guards) -> Tensor:
-    """``grad`` (for ``like``, made inside the cond branches ``guards``) made usable outside them."""
-    inner = guards[len(like.op._guards):]
-    with guarded(grad.graph, like.op._guards):
-        return create_op(GuardExit([b for _, b in inner]), [grad, like] + [p for p, _ in inner],
-                         "GuardExit").outputs[0]
-
-
-@contextlib.contextmanager
-def guarded(graph, guards):
-    """Ops created inside run only when ``guards`` (pairs of predicate tensor, branch) hold."""
-    saved = graph._guards
-    graph._guards = list(guards)
-    try:
-        yield
-    finally:
-        graph._guards = saved
+        with name_scope(None, "cond", [pred]):
+            grads_true = _branch(pred, True, gradient_of(if_true))
+            grads_false = _branch(pred, False, gradient_of(if_false))
+            # what the branches' gradients read from outside: the cond's own inputs and ``grad``
+            # (the forward branch's values they read are inside the same branch)
+            merged = _merge_nest(pred, grads_true, grads_false, captured + [grad])
+        return [None, None, None] + [g if i in connected else None for i, g in enumerate(merged)]
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -156,35 +147,61 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     >>> x = tf.constant(2.0)
     >>> y = tf.cond(x > 1.0, lambda: x * 10, lambda: x - 10)   # 20.0 when run
     """
-    from .base import convert_to_tensor
-
     true_fn, false_fn = true_fn or fn1, false_fn or fn2
     if not callable(true_fn) or not callable(false_fn):
         raise TypeError("true_fn and false_fn must be callable.")
     with name_scope(name, "cond", [pred]):
         pred = convert_to_tensor(pred, name="pred_id")
-        graph = pred.graph
-        outer = list(graph._guards)
-        with guarded(graph, outer + [(pred, True)]):
-            if_true = true_fn()
-        with guarded(graph, outer + [(pred, False)]):
-            if_false = false_fn()
-        return _merge_nest(pred, if_true, if_false)
+        with pred.graph.recording_ops() as branch_ops:
+            if_true = _branch(pred, True, true_fn)
+            if_false = _branch(pred, False, false_fn)
+        captured = _captured(branch_ops, _flatten([if_true, if_false]))
+        return _merge_nest(pred, if_true, if_false, captured)
 
 
-def _merge_nest(pred, if_true, if_false):
-    from .base import convert_to_tensor
+def _branch(pred: Tensor, branch: bool, fn):
+    """Build one branch: every op made here depends on the branch's ``Switch``."""
+    switch = create_op(Switch(branch), [pred], "switch_t" if branch else "switch_f").outputs[0]
+    with pred.graph.control_dependencies([switch]):
+        return _as_tensors(fn(), switch)
 
-    if isinstance(if_true, (list, builtins.tuple)):
-        if not isinstance(if_false, (list, builtins.tuple)) or len(if_true) != len(if_false):
+
+def _as_tensors(result, switch: Tensor):
+    """A branch's result with its ops turned into tensors: an op becomes the ``Switch``'s value
+    once the op has run (TF1 returns a bool tensor there too)."""
+    if isinstance(result, (list, tuple)):
+        converted = [_as_tensors(r, switch) for r in result]
+        return converted if isinstance(result, list) else tuple(converted)
+    if isinstance(result, Operation):
+        with get_default_graph().control_dependencies([result]):
+            return identity(switch)
+    return convert_to_tensor(result)
+
+
+def _flatten(nest) -> list:
+    if isinstance(nest, (list, tuple)):
+        return [t for item in nest for t in _flatten(item)]
+    return [nest]
+
+
+def _captured(branch_ops, results) -> list:
+    """The float tensors from outside the branches that the branches read (or return)."""
+    inside = set(branch_ops)
+    reads = [t for op in branch_ops for i, t in enumerate(op.inputs) if i not in op.kind.ref_inputs]
+    captured = []
+    for t in reads + results:
+        if t.op not in inside and (t.dtype.is_floating or t.dtype.is_complex) and t not in captured:
+            captured.append(t)
+    return captured
+
+
+def _merge_nest(pred, if_true, if_false, captured):
+    if isinstance(if_true, (list, tuple)):
+        if not isinstance(if_false, (list, tuple)) or len(if_true) != len(if_false):
             raise ValueError("true_fn and false_fn must return the same structure of tensors.")
-        merged = [_merge_nest(pred, a, b) for a, b in zip(if_true, if_false)]
-        return merged if isinstance(if_true, list) else builtins.tuple(merged)
-    if isinstance(if_true, Operation) or isinstance(if_false, Operation):
-        return group(*[x for x in (if_true, if_false) if x is not None], name="Merge")
-    if_true = convert_to_tensor(if_true)
-    if_false = convert_to_tensor(if_false)
-    return create_op(Merge(), [pred, if_true, if_false], "Merge").outputs[0]
+        merged = [_merge_nest(pred, a, b, captured) for a, b in zip(if_true, if_false)]
+        return merged if isinstance(if_true, list) else tuple(merged)
+    return create_op(Merge(), [pred, if_true, if_false] + captured, "Merge").outputs[0]
 
 
 # ---- tf.while_loop: repeat a body while a condition holds --------------------------------
@@ -192,6 +209,7 @@ class LoopVar(Op):
     """A loop variable inside ``tf.while_loop``'s body (TF1's ``Enter``): the While kernel feeds it."""
 
     type = "Enter"
+    gradient = None
 
     def __init__(self, dtype, shape):
         self._dtype, self._shape = dtype, shape
@@ -204,9 +222,7 @@ class LoopVar(Op):
 
     def kernel(self, op, session):
         def outside_the_loop():
-            from ..errors import InvalidArgumentError
-
-            raise InvalidArgumentError(None, op, f"{op.name} is a tf.while_loop variable: it has a value only "
+            raise errors.InvalidArgumentError(None, op, f"{op.name} is a tf.while_loop variable: it has a value only "
                                                  "inside the loop, fetch the loop's result instead")
         return outside_the_loop
 
@@ -216,6 +232,7 @@ class While(Op):
     iteration; the loop variables and the tensors the body reads from outside are fed."""
 
     type = "While"
+    gradient = None
 
     def __init__(self, loop_vars, condition, body_outputs, captured, maximum_iterations):
         self._loop_vars, self._cond, self._body = loop_vars, condition, body_outputs
@@ -243,14 +260,12 @@ class While(Op):
                     break
                 state = session.run(self._body, feeds)
                 iterations += 1
-            result = builtins.tuple(from_numpy(np.asarray(v)) for v in state)
+            result = tuple(from_numpy(np.asarray(v)) for v in state)
             return result[0] if n == 1 else result
 
         return run_loop
 
 
-NotDifferentiable("While")
-NotDifferentiable("Enter")
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
@@ -260,39 +275,36 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     >>> i = tf.constant(0)
     >>> r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])    # 10 when run
     """
-    from .base import convert_to_tensor
-
-    single = not isinstance(loop_vars, (list, builtins.tuple))
+    single = not isinstance(loop_vars, (list, tuple))
     initial = [convert_to_tensor(v) for v in ([loop_vars] if single else loop_vars)]
     graph = initial[0].graph
     with name_scope(name, "while", initial):
-        first_id = graph._id_counter
-        shapes = shape_invariants if shape_invariants is not None else [t.shape for t in initial]
-        shapes = [shapes] if single and shape_invariants is not None else shapes
-        loop_vars = [create_op(LoopVar(t.dtype.base_dtype, TensorShape(s)), [], "Enter").outputs[0]
-                     for t, s in zip(initial, shapes)]
-        condition = convert_to_tensor(cond(*loop_vars))
-        body_out = body(*loop_vars)
-        body_out = [convert_to_tensor(t) for t in ([body_out] if not isinstance(body_out, (list, builtins.tuple))
-                                                   else body_out)]
+        with graph.recording_ops() as body_ops:
+            shapes = shape_invariants if shape_invariants is not None else [t.shape for t in initial]
+            shapes = [shapes] if single and shape_invariants is not None else shapes
+            loop_vars = [create_op(LoopVar(t.dtype.base_dtype, TensorShape(s)), [], "Enter").outputs[0]
+                         for t, s in zip(initial, shapes)]
+            condition = convert_to_tensor(cond(*loop_vars))
+            body_out = body(*loop_vars)
+            body_out = [convert_to_tensor(t) for t in ([body_out] if not isinstance(body_out, (list, tuple))
+                                                       else body_out)]
         if len(body_out) != len(loop_vars):
             raise ValueError(f"body returned {len(body_out)} values for {len(loop_vars)} loop variables")
-        captured = _captured_tensors(graph, first_id, loop_vars)
+        captured = _captured_tensors(body_ops)
         kind = While(loop_vars, condition, body_out, captured, maximum_iterations)
         outputs = create_op(kind, initial + captured, "Exit").outputs
     if single or (len(outputs) == 1 and not return_same_structure):
         return outputs[0]
-    return list(outputs) if isinstance(loop_vars, list) else builtins.tuple(outputs)
+    return list(outputs) if isinstance(loop_vars, list) else tuple(outputs)
 
 
-def _captured_tensors(graph, first_id: int, loop_vars) -> list:
+def _captured_tensors(body_ops) -> list:
     """Tensors made before the loop that its cond/body ops read (fed by the While kernel)."""
+    inside = set(body_ops)
     captured = []
-    for op in graph.get_operations():
-        if op._id <= first_id:
-            continue
+    for op in body_ops:
         for t in op.inputs:
-            if t.op._id <= first_id and t not in captured and not _reads_a_variable(t):
+            if t.op not in inside and t not in captured and not _reads_a_variable(t):
                 captured.append(t)
     return captured
 
@@ -316,8 +328,6 @@ class Print(Op):
         self.message, self.first_n, self.summarize = message, first_n, summarize
 
     def kernel(self, op, session):
-        import sys
-
         printed = [0]
 
         def print_and_pass(value, *data):
@@ -336,8 +346,6 @@ class Print(Op):
 
 def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
     """``tf.Print(x, [tensors], "message")``: ``x``, printing ``message`` and the tensors when it runs."""
-    from .base import convert_to_tensor
-
     with name_scope(name, "Print", [input_] + list(data)) as scope:
         inputs = [convert_to_tensor(input_)] + [convert_to_tensor(d) for d in data]
         kind = Print(message or "", -1 if first_n is None else first_n, 3 if summarize is None else summarize)
@@ -348,6 +356,8 @@ class PyFunc(Op):
     """``tf.py_func``: a Python function on numpy arrays, as one op of the graph (no gradient)."""
 
     type = "PyFunc"
+    gradient = None
+    stateful = True   # the function may read or change anything
 
     def __init__(self, func, Tout, shapes):
         self._func, self.Tout, self._shapes = func, Tout, shapes
@@ -361,21 +371,24 @@ class PyFunc(Op):
         return types[0] if self.num_outputs == 1 else types
 
     def forward(self, *arrays):
-        results = self._func(*[to_numpy(a) for a in arrays])
-        results = results if isinstance(results, (list, builtins.tuple)) else [results]
-        out = builtins.tuple(from_numpy(np.asarray(r, dtype=d.as_numpy_dtype)) for r, d in zip(results, self.Tout))
+        try:
+            results = self._func(*[to_numpy(a) for a in arrays])
+            results = results if isinstance(results, (list, tuple)) else [results]
+            out = tuple(from_numpy(np.asarray(r, dtype=d.as_numpy_dtype)) for r, d in zip(results, self.Tout))
+        except Exception as e:   # as TF1 reports an exception of the Python function
+            cls = next((c for base, c in _PY_FUNC_ERRORS.items() if isinstance(e, base)), errors.UnknownError)
+            raise cls(None, None, f"{type(e).__name__}: {e}\n{traceback.format_exc()}") from e
         return out[0] if self.num_outputs == 1 else out
 
 
-NotDifferentiable("PyFunc")
+_PY_FUNC_ERRORS = {ValueError: errors.InvalidArgumentError, TypeError: errors.InvalidArgumentError,
+                   StopIteration: errors.OutOfRangeError, MemoryError: errors.ResourceExhaustedError,
+                   NotImplementedError: errors.UnimplementedError}
 
 
 def py_func(func, inp, Tout, stateful=True, name=None):  # noqa: N803  (TF1's argument name)
     """``tf.py_func(f, [x, y], tf.float32)``: run ``f`` on the numpy values when the graph runs."""
-    from .. import dtypes
-    from .base import convert_to_tensor
-
-    single = not isinstance(Tout, (list, builtins.tuple))
+    single = not isinstance(Tout, (list, tuple))
     types = [dtypes.as_dtype(t) for t in ([Tout] if single else Tout)]
     with name_scope(name, "PyFunc", list(inp)) as scope:
         inputs = [convert_to_tensor(x) for x in inp]

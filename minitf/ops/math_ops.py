@@ -1,229 +1,38 @@
 """Math ops: element-wise arithmetic, matmul, reductions, casts (notebooks 01-03).
 
-Each class is one TensorFlow op type with its shape rule, its computation and its
-gradient.  The lowercase functions are the ``tf.*`` API; the Python operators on tensors
-(``a + b``) call them with TF1's base names (``add``, not ``Add``).
+Each op type has its shape rule, its computation and its gradient in one place; the element-wise
+ops are one line each (kernel, gradient), like JAX's primitives.  The lowercase functions are the
+``tf.*`` API; the Python operators on tensors (``a + b``) call them with TF1's base names
+(``add``, not ``Add``).
 """
 from __future__ import annotations
-
-import builtins
 
 import numpy as np
 
 from .. import dtypes
-from ..backend import to_numpy, xp
+from ..backend import xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .base import Op, ShapeError, apply_op, convert_to_tensor, create_op, NotDifferentiable
+from .array_ops import identity, range_, where, zeros_like, ones_like
+from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, create_op
+from .shape_ops import Reduction, Sum, broadcast_shape, rank, reduce_to_shape, size
 
 
-# ---- broadcasting --------------------------------------------------------------------------
-def broadcast_shape(a: TensorShape, b: TensorShape) -> TensorShape:
-    """numpy broadcasting on static shapes: ``(?, 3)`` with ``(3,)`` is ``(?, 3)``."""
-    if a.dims is None or b.dims is None:
-        return TensorShape(None)
-    da, db = a.as_list()[::-1], b.as_list()[::-1]
-    out = []
-    for i in range(max(len(da), len(db))):
-        x = da[i] if i < len(da) else 1
-        y = db[i] if i < len(db) else 1
-        if x == 1:
-            out.append(y)
-        elif y == 1:
-            out.append(x)
-        elif x is None or y is None:
-            out.append(x if y is None else y)
-        elif x == y:
-            out.append(x)
-        else:
-            raise ShapeError(f"Dimensions must be equal, but are {x} and {y}")
-    return TensorShape(out[::-1])
+# ---- element-wise ops: one line each -------------------------------------------------------------
+# ``gradient`` gets the op's input(s), its output and the incoming gradient; with two inputs it
+# returns both inputs' gradients before the broadcasting is undone (``reduce_to_shape``).
+def _unary_op(type_name: str, forward, gradient=None) -> type:
+    """An element-wise op of one input; ``gradient(x, y, grad)`` is x's gradient (None: not differentiable)."""
+    def op_gradient(self, op, grad):
+        return [gradient(op.inputs[0], op.outputs[0], grad)]
+
+    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward),
+                                   "gradient": op_gradient if gradient else None})
 
 
-def reduce_to_shape(grad: Tensor, like: Tensor, other: Tensor | None = None) -> Tensor:
-    """Undo broadcasting in a gradient: sum ``grad`` over the axes along which ``like`` was broadcast.
-
-    The static shapes usually decide those axes: ``b`` of shape ``(512,)`` added to ``(?, 512)``
-    was broadcast along axis 0.  ``other`` (the binary op's other input) settles unknown dims:
-    ``(?, 512)`` plus ``(512,)`` kept its ``?``.  Otherwise ``BroadcastGradientArgs`` finds
-    the axes when the graph runs.
-    """
-    from . import array_ops
-
-    axes = _broadcast_axes(like.shape, None if other is None else other.shape, grad.shape)
-    if axes is None:
-        shape_g, shape_x = array_ops.shape(grad), array_ops.shape(like)
-        axes, _ = apply_op(BroadcastGradientArgs(), (shape_x, shape_g), "BroadcastGradientArgs",
-                           same_dtype=False, arg_names=("s0", "s1"))
-        return array_ops.reshape(reduce_sum(grad, axes), shape_x)
-    if not axes:
-        return grad
-    if like.shape.is_fully_defined():
-        return array_ops.reshape(reduce_sum(grad, axes), like.shape.as_list())
-    lead = grad.shape.ndims - like.shape.ndims
-    kept = [a - lead for a in axes if a >= lead]
-    summed = reduce_sum(grad, list(range(lead))) if lead else grad
-    return reduce_sum(summed, kept, keepdims=True) if kept else summed
-
-
-def _broadcast_axes(like: TensorShape, other, out: TensorShape):
-    """The axes of ``out`` that ``like`` was broadcast along, or None when static shapes cannot tell."""
-    if like.dims is None or out.dims is None:
-        return None
-    x, o = like.as_list(), out.as_list()
-    lead = len(o) - len(x)
-    known_other = other is not None and other.dims is not None
-    missing = len(o) - other.ndims if known_other else 0
-    axes = list(range(lead))
-    for i, d in enumerate(x):
-        axis = lead + i
-        if d == 1 and o[axis] != 1:
-            axes.append(axis)
-        elif d is None and not (known_other and (axis < missing or other.as_list()[axis - missing] == 1)):
-            return None   # `?` against `?` (or against n): only the run can tell if it was 1
-    return axes
-
-
-class BroadcastGradientArgs(Op):
-    """The axes along which each of two shapes was broadcast (used by gradients)."""
-
-    type = "BroadcastGradientArgs"
-    num_outputs = 2
-
-    def infer(self, s0, s1):
-        return [(dtypes.int32, TensorShape([None])), (dtypes.int32, TensorShape([None]))]
-
-    def forward(self, s0, s1):
-        s0, s1 = [int(n) for n in s0], [int(n) for n in s1]
-        rank = builtins.max(len(s0), len(s1))
-        p0, p1 = [1] * (rank - len(s0)) + s0, [1] * (rank - len(s1)) + s1
-        r0 = [i for i in range(rank) if p0[i] == 1 and p1[i] != 1 or i < rank - len(s0)]
-        r1 = [i for i in range(rank) if p1[i] == 1 and p0[i] != 1 or i < rank - len(s1)]
-        return xp.asarray(r0, dtype=xp.int32), xp.asarray(r1, dtype=xp.int32)
-
-
-NotDifferentiable("BroadcastGradientArgs")
-
-
-# ---- element-wise binary ops ---------------------------------------------------------------
 class _Binary(Op):
     def infer(self, x, y):
         return x.dtype.base_dtype, broadcast_shape(x.shape, y.shape)
-
-
-class AddV2(_Binary):
-    type = "AddV2"
-    forward = staticmethod(xp.add)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y), reduce_to_shape(grad, y, x)]
-
-
-class Sub(_Binary):
-    type = "Sub"
-    forward = staticmethod(xp.subtract)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y), reduce_to_shape(negative(grad), y, x)]
-
-
-class Mul(_Binary):
-    type = "Mul"
-    forward = staticmethod(xp.multiply)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(multiply(grad, y), x, y), reduce_to_shape(multiply(x, grad), y, x)]
-
-
-class RealDiv(_Binary):
-    type = "RealDiv"
-    forward = staticmethod(xp.true_divide)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(divide(grad, y), x, y),
-                reduce_to_shape(multiply(grad, divide(divide(negative(x), y), y)), y, x)]
-
-
-class DivNoNan(_Binary):
-    """``x / y``, but 0 where ``y`` is 0 (``tf.div_no_nan``; the losses average with it)."""
-
-    type = "DivNoNan"
-
-    def forward(self, x, y):
-        zero = y == 0
-        return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(div_no_nan(grad, y), x, y),
-                reduce_to_shape(multiply(grad, div_no_nan(div_no_nan(negative(x), y), y)), y, x)]
-
-
-class FloorDiv(_Binary):
-    type = "FloorDiv"
-    forward = staticmethod(xp.floor_divide)
-
-
-class FloorMod(_Binary):
-    type = "FloorMod"
-    forward = staticmethod(xp.mod)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        return [reduce_to_shape(grad, x, y),
-                reduce_to_shape(multiply(grad, negative(floor(divide(x, y)))), y, x)]
-
-
-class Pow(_Binary):
-    type = "Pow"
-    forward = staticmethod(xp.power)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        z = op.outputs[0]
-        gx = multiply(grad, multiply(y, pow(x, subtract(y, 1))))
-        safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
-        gy = multiply(grad, multiply(z, safe_log))
-        return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
-
-
-class Maximum(_Binary):
-    type = "Maximum"
-    forward = staticmethod(xp.maximum)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        mask = greater_equal(x, y)
-        return [reduce_to_shape(where(mask, grad, zeros_like(grad)), x, y),
-                reduce_to_shape(where(mask, zeros_like(grad), grad), y, x)]
-
-
-class Minimum(_Binary):
-    type = "Minimum"
-    forward = staticmethod(xp.minimum)
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        mask = less_equal(x, y)
-        return [reduce_to_shape(where(mask, grad, zeros_like(grad)), x, y),
-                reduce_to_shape(where(mask, zeros_like(grad), grad), y, x)]
-
-
-class SquaredDifference(_Binary):
-    type = "SquaredDifference"
-
-    def forward(self, x, y):
-        d = x - y
-        return d * d
-
-    def gradient(self, op, grad):
-        x, y = op.inputs
-        g = multiply(multiply(grad, 2.0), subtract(x, y))
-        return [reduce_to_shape(g, x, y), reduce_to_shape(negative(g), y, x)]
 
 
 class _Compare(_Binary):
@@ -231,185 +40,91 @@ class _Compare(_Binary):
         return dtypes.bool, broadcast_shape(x.shape, y.shape)
 
 
-def _comparison(type_name: str, ufunc):
-    cls = type(type_name, (_Compare,), {"type": type_name, "forward": staticmethod(ufunc),
-                                        "__doc__": f"Element-wise {ufunc.__name__}, a bool tensor."})
-    NotDifferentiable(type_name)
-    return cls
+def _binary_op(type_name: str, forward, gradient=None, base=_Binary) -> type:
+    """An element-wise op of two inputs that broadcast; ``gradient(x, y, z, grad) -> (gx, gy)``."""
+    def op_gradient(self, op, grad):
+        x, y = op.inputs
+        gx, gy = gradient(x, y, op.outputs[0], grad)
+        return [reduce_to_shape(gx, x, y), reduce_to_shape(gy, y, x)]
+
+    return type(type_name, (base,), {"type": type_name, "forward": staticmethod(forward),
+                                     "gradient": op_gradient if gradient else None})
 
 
-Equal = _comparison("Equal", xp.equal)
-NotEqual = _comparison("NotEqual", xp.not_equal)
-Less = _comparison("Less", xp.less)
-LessEqual = _comparison("LessEqual", xp.less_equal)
-Greater = _comparison("Greater", xp.greater)
-GreaterEqual = _comparison("GreaterEqual", xp.greater_equal)
-LogicalAnd = _comparison("LogicalAnd", xp.logical_and)
-LogicalOr = _comparison("LogicalOr", xp.logical_or)
-NotDifferentiable("FloorDiv")
+def _div_no_nan(x, y):
+    """``x / y``, but 0 where ``y`` is 0 (``tf.div_no_nan``; the losses average with it)."""
+    zero = y == 0
+    return xp.where(zero, xp.zeros((), x.dtype), x / xp.where(zero, xp.ones((), y.dtype), y))
 
 
-# ---- element-wise unary ops ----------------------------------------------------------------
-class _Unary(Op):
-    def node_attrs(self, inputs):
-        return {"T": inputs[0].dtype.base_dtype}
+def _pow_gradient(x, y, z, grad):
+    safe_log = where(greater(x, 0), log(where(greater(x, 0), x, ones_like(x))), zeros_like(x))
+    return multiply(grad, multiply(y, pow_(x, subtract(y, 1)))), multiply(grad, multiply(z, safe_log))
 
 
-class Neg(_Unary):
-    type = "Neg"
-    forward = staticmethod(xp.negative)
-
-    def gradient(self, op, grad):
-        return [negative(grad)]
+def _pick(mask, grad):
+    """``grad`` where ``mask`` holds for the first input, elsewhere for the second (max, min)."""
+    zeros = zeros_like(grad)
+    return where(mask, grad, zeros), where(mask, zeros, grad)
 
 
-class Log(_Unary):
-    type = "Log"
-
-    def forward(self, x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return xp.log(x)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, reciprocal(op.inputs[0]))]
+def _squared_difference_gradient(x, y, z, grad):
+    g = multiply(multiply(grad, 2.0), subtract(x, y))
+    return g, negative(g)
 
 
-class Log1p(_Unary):
-    type = "Log1p"
-    forward = staticmethod(xp.log1p)
+AddV2 = _binary_op("AddV2", xp.add, lambda x, y, z, g: (g, g))
+Sub = _binary_op("Sub", xp.subtract, lambda x, y, z, g: (g, negative(g)))
+Mul = _binary_op("Mul", xp.multiply, lambda x, y, z, g: (multiply(g, y), multiply(x, g)))
+RealDiv = _binary_op("RealDiv", xp.true_divide,
+                     lambda x, y, z, g: (divide(g, y), multiply(g, divide(divide(negative(x), y), y))))
+DivNoNan = _binary_op("DivNoNan", _div_no_nan,
+                      lambda x, y, z, g: (div_no_nan(g, y), multiply(g, div_no_nan(div_no_nan(negative(x), y), y))))
+FloorDiv = _binary_op("FloorDiv", xp.floor_divide)
+FloorMod = _binary_op("FloorMod", xp.mod, lambda x, y, z, g: (g, multiply(g, negative(floor(divide(x, y))))))
+Pow = _binary_op("Pow", xp.power, _pow_gradient)
+Maximum = _binary_op("Maximum", xp.maximum, lambda x, y, z, g: _pick(greater_equal(x, y), g))
+Minimum = _binary_op("Minimum", xp.minimum, lambda x, y, z, g: _pick(less_equal(x, y), g))
+SquaredDifference = _binary_op("SquaredDifference", lambda x, y: (x - y) * (x - y), _squared_difference_gradient)
+Equal = _binary_op("Equal", xp.equal, base=_Compare)
+NotEqual = _binary_op("NotEqual", xp.not_equal, base=_Compare)
+Less = _binary_op("Less", xp.less, base=_Compare)
+LessEqual = _binary_op("LessEqual", xp.less_equal, base=_Compare)
+Greater = _binary_op("Greater", xp.greater, base=_Compare)
+GreaterEqual = _binary_op("GreaterEqual", xp.greater_equal, base=_Compare)
+LogicalAnd = _binary_op("LogicalAnd", xp.logical_and, base=_Compare)
+LogicalOr = _binary_op("LogicalOr", xp.logical_or, base=_Compare)
 
-    def gradient(self, op, grad):
-        return [divide(grad, add(op.inputs[0], 1))]
-
-
-class Exp(_Unary):
-    type = "Exp"
-    forward = staticmethod(xp.exp)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, op.outputs[0])]
-
-
-class Sqrt(_Unary):
-    type = "Sqrt"
-    forward = staticmethod(xp.sqrt)
-
-    def gradient(self, op, grad):
-        return [divide(multiply(grad, 0.5), op.outputs[0])]
-
-
-class Rsqrt(_Unary):
-    type = "Rsqrt"
-
-    def forward(self, x):
-        return 1 / xp.sqrt(x)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, multiply(-0.5, multiply(y, multiply(y, y))))]
-
-
-class Square(_Unary):
-    type = "Square"
-    forward = staticmethod(xp.square)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, multiply(2.0, op.inputs[0]))]
-
-
-class Reciprocal(_Unary):
-    type = "Reciprocal"
-    forward = staticmethod(xp.reciprocal)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [negative(multiply(grad, multiply(y, y)))]
-
-
-class Abs(_Unary):
-    type = "Abs"
-    forward = staticmethod(xp.abs)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, sign(op.inputs[0]))]
-
-
-class Sign(_Unary):
-    type = "Sign"
-    forward = staticmethod(xp.sign)
-
-    def gradient(self, op, grad):
-        return [zeros_like(op.inputs[0])]
-
-
-class Sigmoid(_Unary):
-    type = "Sigmoid"
-
-    def forward(self, x):
-        return 0.5 * (xp.tanh(0.5 * x) + 1)   # = 1 / (1 + e^-x), without overflow
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, multiply(y, subtract(1.0, y)))]
-
-
-class Tanh(_Unary):
-    type = "Tanh"
-    forward = staticmethod(xp.tanh)
-
-    def gradient(self, op, grad):
-        y = op.outputs[0]
-        return [multiply(grad, subtract(1.0, square(y)))]
-
-
-class Sin(_Unary):
-    type = "Sin"
-    forward = staticmethod(xp.sin)
-
-    def gradient(self, op, grad):
-        return [multiply(grad, cos(op.inputs[0]))]
-
-
-class Cos(_Unary):
-    type = "Cos"
-    forward = staticmethod(xp.cos)
-
-    def gradient(self, op, grad):
-        return [negative(multiply(grad, sin(op.inputs[0])))]
-
-
-class Floor(_Unary):
-    type = "Floor"
-    forward = staticmethod(xp.floor)
-
-
-class Ceil(_Unary):
-    type = "Ceil"
-    forward = staticmethod(xp.ceil)
-
-
-class Round(_Unary):
-    type = "Round"
-    forward = staticmethod(xp.round)
-
-
-class LogicalNot(_Unary):
-    type = "LogicalNot"
-    forward = staticmethod(xp.logical_not)
-
-
-for _name in ("Floor", "Ceil", "Round", "LogicalNot"):
-    NotDifferentiable(_name)
+Neg = _unary_op("Neg", xp.negative, lambda x, y, g: negative(g))
+Log = _unary_op("Log", xp.log, lambda x, y, g: multiply(g, reciprocal(x)))
+Log1p = _unary_op("Log1p", xp.log1p, lambda x, y, g: divide(g, add(x, 1)))
+Exp = _unary_op("Exp", xp.exp, lambda x, y, g: multiply(g, y))
+Sqrt = _unary_op("Sqrt", xp.sqrt, lambda x, y, g: divide(multiply(g, 0.5), y))
+Rsqrt = _unary_op("Rsqrt", lambda x: 1 / xp.sqrt(x),
+                  lambda x, y, g: multiply(g, multiply(-0.5, multiply(y, multiply(y, y)))))
+Square = _unary_op("Square", xp.square, lambda x, y, g: multiply(g, multiply(2.0, x)))
+Reciprocal = _unary_op("Reciprocal", xp.reciprocal, lambda x, y, g: negative(multiply(g, multiply(y, y))))
+Abs = _unary_op("Abs", xp.abs, lambda x, y, g: multiply(g, sign(x)))
+Sign = _unary_op("Sign", xp.sign, lambda x, y, g: zeros_like(x))
+Sigmoid = _unary_op("Sigmoid", lambda x: 0.5 * (xp.tanh(0.5 * x) + 1),   # 1 / (1 + e^-x) without overflow
+                    lambda x, y, g: multiply(g, multiply(y, subtract(1.0, y))))
+Tanh = _unary_op("Tanh", xp.tanh, lambda x, y, g: multiply(g, subtract(1.0, square(y))))
+Sin = _unary_op("Sin", xp.sin, lambda x, y, g: multiply(g, cos(x)))
+Cos = _unary_op("Cos", xp.cos, lambda x, y, g: negative(multiply(g, sin(x))))
+Floor = _unary_op("Floor", xp.floor)
+Ceil = _unary_op("Ceil", xp.ceil)
+Round = _unary_op("Round", xp.round)
+LogicalNot = _unary_op("LogicalNot", xp.logical_not)
 
 
 # ---- matmul --------------------------------------------------------------------------------
 class MatMul(Op):
-    """``a @ b`` of 2-D tensors (batched when the rank is higher), optionally transposing either."""
+    """``a @ b`` of 2-D tensors, optionally transposing either (``BatchMatMulV2`` for higher ranks)."""
 
     type = "MatMul"
 
     def __init__(self, transpose_a=False, transpose_b=False):
-        self.transpose_a, self.transpose_b = builtins.bool(transpose_a), builtins.bool(transpose_b)
+        self.transpose_a, self.transpose_b = bool(transpose_a), bool(transpose_b)
 
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "grad_a": False, "grad_b": False,
@@ -424,7 +139,7 @@ class MatMul(Op):
         if self.transpose_b:
             sb[-2], sb[-1] = sb[-1], sb[-2]
         if len(sa) < 2 or len(sb) < 2:
-            raise ShapeError(f"Shape must be rank 2 but is rank {builtins.min(len(sa), len(sb))}")
+            raise ShapeError(f"Shape must be rank 2 but is rank {min(len(sa), len(sb))}")
         k1, k2 = sa[-1], sb[-2]
         if k1 is not None and k2 is not None and k1 != k2:
             raise ShapeError(f"Dimensions must be equal, but are {k1} and {k2}")
@@ -451,164 +166,90 @@ class MatMul(Op):
                 matmul(grad, a, transpose_a=True, transpose_b=True)]
 
 
+class BatchMatMulV2(MatMul):
+    """A batch of matrix products: the dimensions before the last two broadcast, like numpy's ``@``.
+
+    ``x`` of shape ``(?, 2, 3)`` times ``W`` of shape ``(3, 4)`` multiplies every ``2 x 3`` matrix
+    of the batch by the same ``W``, so ``W``'s gradient is the sum over the batch: ``(3, 4)``.
+    """
+
+    type = "BatchMatMulV2"
+
+    def __init__(self, adj_x=False, adj_y=False):
+        super().__init__(adj_x, adj_y)
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "adj_x": self.transpose_a, "adj_y": self.transpose_b}
+
+    def gradient(self, op, grad):
+        a, b = op.inputs
+        grad_a, grad_b = super().gradient(op, grad)
+        return [reduce_to_shape(grad_a, a, b), reduce_to_shape(grad_b, b, a)]   # sum over broadcast batch dims
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
            a_is_sparse=False, b_is_sparse=False, name=None) -> Tensor:
-    """``tf.matmul``: matrix product; ``[None,784] x [784,200]`` has shape ``(?, 200)``."""
-    kind = MatMul(transpose_a=transpose_a or adjoint_a, transpose_b=transpose_b or adjoint_b)
+    """``tf.matmul``: matrix product; ``[None,784] x [784,200]`` has shape ``(?, 200)``.
+
+    Above rank 2 (or at an unknown rank) it is TF1's ``BatchMatMulV2``: a product per matrix of
+    the batch, with the batch dimensions broadcast.
+    """
+    ranks = [t.shape.ndims if isinstance(t, Tensor) or hasattr(t, "_as_graph_element") else np.ndim(t)
+             for t in (a, b)]
+    transpose_a, transpose_b = transpose_a or adjoint_a, transpose_b or adjoint_b
+    kind = MatMul(transpose_a, transpose_b) if ranks == [2, 2] else BatchMatMulV2(transpose_a, transpose_b)
     return apply_op(kind, (a, b), name or "MatMul", arg_names=("a", "b"))
 
 
-# ---- reductions ----------------------------------------------------------------------------
-class _Reduce(Op):
-    """Reduce over the axes given by input 1 (all axes when ``reduce_all``)."""
-
-    def __init__(self, keep_dims=False, reduce_all=False):
-        self.keep_dims = builtins.bool(keep_dims)
-        self._reduce_all = reduce_all
-
-    def node_attrs(self, inputs):
-        return {"T": inputs[0].dtype.base_dtype, "Tidx": inputs[1].dtype, "keep_dims": self.keep_dims}
-
-    def infer(self, x, axes):
-        dtype = self._out_dtype(x.dtype.base_dtype)
-        if self._reduce_all and not self.keep_dims:
-            return dtype, TensorShape([])
-        rank = x.shape.ndims
-        axes_value = _const_value(axes)
-        if rank is None or axes_value is None:
-            return dtype, TensorShape(None if rank is None or not self.keep_dims and axes_value is None
-                                      else [None] * rank)
-        axes_set = {int(a) % rank if rank else 0 for a in np.reshape(axes_value, -1)}
-        for a in np.reshape(axes_value, -1):
-            if not -rank <= int(a) < builtins.max(rank, 1):
-                raise ShapeError(f"Invalid reduction dimension {int(a)} for input with {rank} dimensions.")
-        dims = x.shape.as_list()
-        if self.keep_dims:
-            return dtype, TensorShape([1 if i in axes_set else d for i, d in enumerate(dims)])
-        return dtype, TensorShape([d for i, d in enumerate(dims) if i not in axes_set])
-
-    def _out_dtype(self, dtype):
-        return dtype
-
-    def forward(self, x, axes):
-        axes = to_numpy(axes).reshape(-1).tolist()
-        return self.reduce(x, axes[0] if len(axes) == 1 else tuple(axes))
-
-    def _grad_shape(self, op):
-        """The output shape with the reduced axes kept as 1 (to broadcast the gradient back)."""
-        from . import array_ops
-
-        x, axes = op.inputs
-        if x.shape.ndims is not None and _const_value(axes) is not None:
-            rank = x.shape.ndims
-            axes_set = {int(a) % rank for a in np.reshape(_const_value(axes), -1)} if rank else set()
-            kept = [1 if i in axes_set else d for i, d in enumerate(x.shape.as_list())]
-            if None not in kept:   # e.g. reduce_mean over all axes of a (?, 10) batch: [1, 1]
-                return kept
-        return apply_op(ReducedShape(), (array_ops.shape(x), axes), "ReducedShape",
-                        same_dtype=False, arg_names=("input_shape", "axes"))
-
-
-class ReducedShape(Op):
-    """The shape of a reduction's output with the reduced axes kept as 1."""
-
-    type = "ReducedShape"
-
-    def infer(self, shape, axes):
-        return dtypes.int32, TensorShape(shape.shape)
-
-    def forward(self, shape, axes):
-        out = to_numpy(shape).astype(np.int32)   # a copy, on the host
-        out[to_numpy(axes).reshape(-1) % builtins.max(len(out), 1)] = 1
-        return xp.asarray(out)
-
-
-NotDifferentiable("ReducedShape")
-
-
-def _const_value(tensor: Tensor):
-    """The value of a tensor made by a Const op, else None (enough for static shape inference)."""
-    return tensor.op.kind.value if tensor.op.type == "Const" else None
-
-
-def _broadcast_back(grad: Tensor, op, reducer: _Reduce) -> Tensor:
-    from . import array_ops
-
-    x = op.inputs[0]
-    kept = reducer._grad_shape(op)
-    return array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-
-
-class Sum(_Reduce):
-    type = "Sum"
-
-    def reduce(self, x, axis):
-        return xp.sum(x, axis=axis, keepdims=self.keep_dims)
-
-    def gradient(self, op, grad):
-        return [_broadcast_back(grad, op, self), None]
-
-
-class Mean(_Reduce):
+# ---- reductions (Reduction and Sum are in shape_ops.py) ----------------------------------------
+class Mean(Reduction):
     type = "Mean"
 
     def reduce(self, x, axis):
         if x.dtype.kind in "iu":  # TF1's integer mean truncates: mean([1, 2]) == 1
             total = xp.sum(x, axis=axis, keepdims=self.keep_dims)
-            count = x.size // builtins.max(total.size, 1) if x.size else 1
+            count = x.size // max(total.size, 1) if x.size else 1
             return (total / count).astype(x.dtype)
         return xp.mean(x, axis=axis, keepdims=self.keep_dims)
 
     def gradient(self, op, grad):
-        from . import array_ops
-
         x, y = op.inputs[0], op.outputs[0]
         if x.shape.is_fully_defined() and y.shape.is_fully_defined():
-            count = builtins.max(x.shape.num_elements(), 1) // builtins.max(y.shape.num_elements(), 1)
+            count = max(x.shape.num_elements(), 1) // max(y.shape.num_elements(), 1)
             factor = convert_to_tensor(count, dtype=x.dtype.base_dtype)
         elif y.shape.num_elements() == 1:   # a mean over everything (the usual loss): divide by x's size
-            factor = cast(array_ops.size(x), x.dtype.base_dtype)
+            factor = cast(size(x), x.dtype.base_dtype)
         else:
-            factor = cast(divide(array_ops.size(x), maximum(array_ops.size(y), 1)), x.dtype.base_dtype)
-        return [_broadcast_back(divide(grad, factor), op, self), None]   # divide the small tensor
+            factor = cast(divide(size(x), maximum(size(y), 1)), x.dtype.base_dtype)
+        return [self.broadcast_back(op, divide(grad, factor)), None]   # divide the small tensor
 
 
-class Max(_Reduce):
+class _Extreme(Reduction):
+    """Max and Min: the gradient flows to the extreme elements, shared equally between ties (as TF1)."""
+
+    def gradient(self, op, grad):
+        x, axes = op.inputs
+        hits = cast(equal(x, self.broadcast_back(op, op.outputs[0])), x.dtype.base_dtype)
+        count = self.broadcast_back(op, apply_op(Sum(), (hits, axes), "Sum", same_dtype=False,
+                                                 arg_names=("input", "reduction_indices")))
+        return [divide(multiply(hits, self.broadcast_back(op, grad)), count), None]
+
+
+class Max(_Extreme):
     type = "Max"
 
     def reduce(self, x, axis):
         return xp.max(x, axis=axis, keepdims=self.keep_dims)
 
-    def gradient(self, op, grad):
-        return [_minmax_grad(op, grad, self), None]
 
-
-class Min(_Reduce):
+class Min(_Extreme):
     type = "Min"
 
     def reduce(self, x, axis):
         return xp.min(x, axis=axis, keepdims=self.keep_dims)
 
-    def gradient(self, op, grad):
-        return [_minmax_grad(op, grad, self), None]
 
-
-def _minmax_grad(op, grad, reducer):
-    """The gradient flows to the extreme elements, shared equally between ties (as TF1)."""
-    from . import array_ops
-
-    x, y = op.inputs[0], op.outputs[0]
-    kept = reducer._grad_shape(op)
-    y_full = array_ops.broadcast_to(array_ops.reshape(y, kept), array_ops.shape_of_static(x))
-    hits = cast(equal(x, y_full), x.dtype.base_dtype)
-    count = array_ops.broadcast_to(array_ops.reshape(
-        apply_op(Sum(keep_dims=False), (hits, op.inputs[1]), "Sum", same_dtype=False,
-                 arg_names=("input", "reduction_indices")), kept), array_ops.shape_of_static(x))
-    g = array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-    return divide(multiply(hits, g), count)
-
-
-class Prod(_Reduce):
+class Prod(Reduction):
     type = "Prod"
 
     def reduce(self, x, axis):
@@ -616,30 +257,23 @@ class Prod(_Reduce):
 
     def gradient(self, op, grad):
         x, y = op.inputs[0], op.outputs[0]
-        from . import array_ops
-
-        kept = self._grad_shape(op)
-        y_full = array_ops.broadcast_to(array_ops.reshape(y, kept), array_ops.shape_of_static(x))
-        g = array_ops.broadcast_to(array_ops.reshape(grad, kept), array_ops.shape_of_static(x))
-        return [divide(multiply(g, y_full), x), None]  # valid where x != 0
+        return [divide(multiply(self.broadcast_back(op, grad), self.broadcast_back(op, y)), x), None]  # where x != 0
 
 
-class All(_Reduce):
+class All(Reduction):
     type = "All"
+    gradient = None
 
     def reduce(self, x, axis):
         return xp.all(x, axis=axis, keepdims=self.keep_dims)
 
 
-class Any(_Reduce):
+class Any(Reduction):
     type = "Any"
+    gradient = None
 
     def reduce(self, x, axis):
         return xp.any(x, axis=axis, keepdims=self.keep_dims)
-
-
-NotDifferentiable("All")
-NotDifferentiable("Any")
 
 
 def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduction_indices=None,
@@ -663,9 +297,7 @@ def _reduction(kind_cls, input_tensor, axis, keepdims, name, default_name, reduc
 
 
 def _all_axes(x: Tensor) -> Tensor:
-    from . import array_ops
-
-    return array_ops.range(0, array_ops.rank(x))
+    return range_(0, rank(x))
 
 
 def _reducer(kind_cls, default_name: str, doc: str):
@@ -689,6 +321,7 @@ reduce_any = _reducer(Any, "Any", "``tf.reduce_any``: logical or over ``axis``."
 
 class ArgMax(Op):
     type = "ArgMax"
+    gradient = None
 
     def __init__(self, output_type=dtypes.int64):
         self.output_type = dtypes.as_dtype(output_type)
@@ -697,7 +330,7 @@ class ArgMax(Op):
         return {"T": inputs[0].dtype.base_dtype, "Tidx": inputs[1].dtype, "output_type": self.output_type}
 
     def infer(self, x, dimension):
-        axis = _const_value(dimension)
+        axis = constant_value(dimension)
         if x.shape.dims is None or axis is None:
             return self.output_type, TensorShape(None)
         dims = x.shape.as_list()
@@ -713,10 +346,6 @@ class ArgMax(Op):
 class ArgMin(ArgMax):
     type = "ArgMin"
     find = staticmethod(xp.argmin)
-
-
-NotDifferentiable("ArgMax")
-NotDifferentiable("ArgMin")
 
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):
@@ -808,14 +437,8 @@ def add_n(inputs, name=None) -> Tensor:
     """``tf.add_n``: element-wise sum of a list of tensors."""
     inputs = list(inputs)
     if len(inputs) == 1:
-        return convert_to_tensor(inputs[0]) if name is None else identity_named(inputs[0], name)
+        return convert_to_tensor(inputs[0]) if name is None else identity(inputs[0], name=name)
     return apply_op(AddN(), inputs, name or "AddN", arg_names=[f"inputs_{i}" for i in range(len(inputs))])
-
-
-def identity_named(x, name):
-    from . import array_ops
-
-    return array_ops.identity(x, name=name)
 
 
 # ---- the tf.* functions --------------------------------------------------------------------
@@ -846,7 +469,7 @@ mod = floormod = _binary(FloorMod, "FloorMod")
 sub, mul = subtract, multiply
 
 
-def pow(x, y, name=None) -> Tensor:  # noqa: A001  (tf.pow)
+def pow_(x, y, name=None) -> Tensor:
     """``tf.pow``: ``x ** y`` element-wise."""
     return apply_op(Pow(), (x, y), name or "Pow")
 
@@ -871,51 +494,6 @@ def truediv(x, y, name=None) -> Tensor:
 def div_no_nan(x, y, name=None) -> Tensor:
     """``tf.div_no_nan``: ``x / y`` element-wise, 0 where ``y == 0``."""
     return apply_op(DivNoNan(), (x, y), name or "div_no_nan")
-
-
-def clip_by_value(t, clip_value_min, clip_value_max, name=None) -> Tensor:
-    """``tf.clip_by_value``: ``t`` limited to ``[clip_value_min, clip_value_max]`` (Minimum, then Maximum)."""
-    with name_scope(name, "clip_by_value", [t, clip_value_min, clip_value_max]) as scope:
-        t = convert_to_tensor(t, name="t")
-        t_min = minimum(t, clip_value_max)
-        if not t.shape.is_compatible_with(t_min.shape):
-            raise ValueError(f"Shapes {t.shape} and {t_min.shape} are incompatible: clipping must not broadcast t")
-        return maximum(t_min, clip_value_min, name=scope)
-
-
-def global_norm(t_list, name=None) -> Tensor:
-    """``tf.global_norm``: ``sqrt(sum of every element squared)`` over a list of tensors."""
-    from .nn_ops import l2_loss
-
-    tensors = [t for t in t_list if t is not None]
-    with name_scope(name, "global_norm", tensors) as scope:
-        squares = [multiply(l2_loss(t), 2.0) for t in tensors]
-        return sqrt(add_n(squares), name=scope)
-
-
-def clip_by_norm(t, clip_norm, axes=None, name=None) -> Tensor:
-    """``tf.clip_by_norm``: ``t`` scaled down so that its L2 norm (over ``axes``) is at most ``clip_norm``."""
-    with name_scope(name, "clip_by_norm", [t, clip_norm]) as scope:
-        t = convert_to_tensor(t, name="t")
-        norm = sqrt(reduce_sum(square(t), axes, keepdims=True))
-        clip = cast(clip_norm, t.dtype.base_dtype)
-        return divide(multiply(t, clip), maximum(norm, clip), name=scope)
-
-
-def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
-    """``tf.clip_by_global_norm``: ``(tensors scaled by clip_norm / max(global_norm, clip_norm), global_norm)``.
-
-    The usual guard against exploding gradients::
-
-        grads, _ = tf.clip_by_global_norm(tf.gradients(loss, params), 5.0)
-    """
-    t_list = list(t_list)
-    with name_scope(name, "clip_by_global_norm", [t for t in t_list if t is not None]):
-        norm = global_norm(t_list) if use_norm is None else use_norm
-        clip = cast(clip_norm, norm.dtype.base_dtype)
-        scale = divide(clip, maximum(norm, clip))
-        clipped = [None if t is None else multiply(t, cast(scale, t.dtype.base_dtype)) for t in t_list]
-        return clipped, norm
 
 
 def floordiv(x, y, name=None) -> Tensor:
@@ -953,7 +531,7 @@ sqrt = _unary(Sqrt, "Sqrt")
 rsqrt = _unary(Rsqrt, "Rsqrt")
 square = _unary(Square, "Square")
 reciprocal = _unary(Reciprocal, "Reciprocal")
-abs = _unary(Abs, "Abs")  # noqa: A001
+abs_ = _unary(Abs, "Abs")
 sign = _unary(Sign, "Sign")
 sigmoid = _unary(Sigmoid, "Sigmoid")
 tanh = _unary(Tanh, "Tanh")
@@ -961,26 +539,8 @@ sin = _unary(Sin, "Sin")
 cos = _unary(Cos, "Cos")
 floor = _unary(Floor, "Floor")
 ceil = _unary(Ceil, "Ceil")
-round = _unary(Round, "Round")  # noqa: A001
+round_ = _unary(Round, "Round")
 logical_not = _unary(LogicalNot, "LogicalNot")
-
-
-def where(condition, x=None, y=None, name=None):
-    from . import array_ops
-
-    return array_ops.where(condition, x, y, name)
-
-
-def zeros_like(x, dtype=None, name=None):
-    from . import array_ops
-
-    return array_ops.zeros_like(x, dtype, name)
-
-
-def ones_like(x, dtype=None, name=None):
-    from . import array_ops
-
-    return array_ops.ones_like(x, dtype, name)
 
 
 # ---- Python operators on tensors (TF1's base names: a+b is `add`, tf.add is `Add`) ----------
@@ -1010,8 +570,11 @@ def _install_operators() -> None:
     Tensor.__matmul__ = lambda x, y: matmul(x, y, name="matmul")
     Tensor.__rmatmul__ = lambda y, x: matmul(x, y, name="matmul")
     Tensor.__neg__ = lambda x: negative(x)
-    Tensor.__abs__ = lambda x: abs(x)
+    Tensor.__abs__ = lambda x: abs_(x)
     Tensor.__invert__ = lambda x: logical_not(x)
+    # inside a tf.function (TF2 code) == compares values, as in TF2; in a TF1 graph it is identity, as in TF1
+    Tensor.__eq__ = lambda x, y: equal(x, y) if x.graph.building_function else x is y
+    Tensor.__ne__ = lambda x, y: not_equal(x, y) if x.graph.building_function else x is not y
     Tensor.__lt__ = lambda x, y: less(x, y)
     Tensor.__le__ = lambda x, y: less_equal(x, y)
     Tensor.__gt__ = lambda x, y: greater(x, y)

@@ -12,9 +12,8 @@ from .. import dtypes
 from ..backend import from_numpy
 from ..graph import get_default_graph, name_scope
 from ..tensor_shape import TensorShape
-from .array_ops import _const_value
-from .base import NotDifferentiable, Op, convert_to_tensor, create_op
-from .math_ops import add, multiply
+from .base import Op, constant_value, convert_to_tensor, create_op
+from .math_ops import add, cast, floor, multiply, subtract
 
 DEFAULT_GRAPH_SEED = 87654321
 
@@ -23,7 +22,7 @@ def get_seed(op_seed):
     """TF1's seed rule: the op attrs (seed, seed2); (0, 0) means fresh randomness each session."""
     graph_seed = get_default_graph().seed
     if graph_seed is not None:
-        seeds = graph_seed, op_seed if op_seed is not None else get_default_graph()._id_counter
+        seeds = graph_seed, op_seed if op_seed is not None else get_default_graph().version
     elif op_seed is not None:
         seeds = DEFAULT_GRAPH_SEED, op_seed
     else:
@@ -37,6 +36,8 @@ def _seed_list(seed, seed2):
 
 
 class _Random(Op):
+    gradient = None
+
     def __init__(self, dtype, seed=0, seed2=0):
         self.dtype, self.seed, self.seed2 = dtype, seed, seed2
 
@@ -44,11 +45,11 @@ class _Random(Op):
         return {"T": dtypes.int32, "dtype": self.dtype, "seed": self.seed, "seed2": self.seed2}
 
     def infer(self, shape):
-        value = _const_value(shape)
+        value = constant_value(shape)
         return self.dtype, TensorShape(None if value is None else [int(v) for v in np.reshape(value, -1)])
 
     def kernel(self, op, session):
-        rng = session._rng(op, _seed_list(self.seed, self.seed2))
+        rng = session.random_generator(op, _seed_list(self.seed, self.seed2))
         np_type = self.dtype.as_numpy_dtype
         draw = self.draw
         return lambda shape: from_numpy(draw(rng, tuple(int(n) for n in shape)).astype(np_type, copy=False))
@@ -85,10 +86,6 @@ class TruncatedNormal(_Random):
         return out
 
 
-for _name in ("RandomUniform", "RandomStandardNormal", "TruncatedNormal"):
-    NotDifferentiable(_name)
-
-
 def _random(kind_cls, shape, dtype, seed, scope):
     dtype = dtypes.as_dtype(dtype).base_dtype
     graph_seed, op_seed = get_seed(seed)
@@ -115,8 +112,6 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
             low = convert_to_tensor(minval, dtype=dtype, name="min")
             high = convert_to_tensor(maxval, dtype=dtype, name="max")
             unit = _random(RandomUniform, shape, dtypes.float64, seed, "RandomUniform")
-            from .math_ops import cast, floor, subtract
-
             span = cast(subtract(high, low), dtypes.float64)
             return add(cast(floor(multiply(unit, span)), dtype), low, name=scope)
     with name_scope(name, "random_uniform", [shape, minval, maxval]) as scope:
@@ -126,8 +121,6 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         low = convert_to_tensor(minval, dtype=dtype, name="min")
         high = convert_to_tensor(maxval, dtype=dtype, name="max")
         unit = _random(RandomUniform, shape, dtype, seed, "RandomUniform")
-        from .math_ops import subtract
-
         span = subtract(high, low, name="sub")
         return add(multiply(unit, span, name="mul"), low, name=scope)
 
@@ -153,16 +146,14 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 
 class RandomShuffle(Op):
     type = "RandomShuffle"
+    gradient = None
 
     def __init__(self, seed=0, seed2=0):
         self.seed, self.seed2 = seed, seed2
 
     def kernel(self, op, session):
-        rng = session._rng(op, _seed_list(self.seed, self.seed2))
+        rng = session.random_generator(op, _seed_list(self.seed, self.seed2))
         return lambda value: value[from_numpy(rng.permutation(len(value)))]
-
-
-NotDifferentiable("RandomShuffle")
 
 
 def random_shuffle(value, seed=None, name=None):

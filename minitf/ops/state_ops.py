@@ -6,16 +6,20 @@ the kernel gets the variable's op, not its value, so an uninitialised variable c
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import dtypes
 from ..backend import xp
+from ..graph import name_scope
 from ..tensor_shape import TensorShape
-from .base import NotDifferentiable, Op, ShapeError
+from .base import Op, ShapeError, convert_to_tensor, create_op
 
 
 class VariableV2(Op):
     """A variable's buffer; reading it before initialisation is a FailedPreconditionError."""
 
     type = "VariableV2"
+    gradient = None
     returns_stored = True
 
     def __init__(self, shape, dtype, container="", shared_name=""):
@@ -30,7 +34,7 @@ class VariableV2(Op):
                 "shared_name": self.shared_name}
 
     def kernel(self, op, session):
-        read = session._variable_value
+        read = session.variable_value
         return lambda: read(op)
 
 
@@ -38,6 +42,7 @@ class Assign(Op):
     """``ref = value``: store a copy of ``value`` in the variable (in place when shapes agree)."""
 
     type = "Assign"
+    gradient = None
     returns_stored = True
     ref_inputs = (0,)
 
@@ -52,7 +57,7 @@ class Assign(Op):
 
     def kernel(self, op, session):
         var_op = op.inputs[0].op
-        store = session._variables
+        store = session.variables
 
         def assign(value):
             current = store.get(var_op)
@@ -70,6 +75,7 @@ class AssignAdd(Op):
     """``ref += value`` in place; returns the new value."""
 
     type = "AssignAdd"
+    gradient = None
     returns_stored = True
     ref_inputs = (0,)
 
@@ -81,7 +87,7 @@ class AssignAdd(Op):
 
     def kernel(self, op, session):
         var_op = op.inputs[0].op
-        read = session._variable_value
+        read = session.variable_value
         update = self.update
 
         def assign_add(value):
@@ -106,10 +112,6 @@ class AssignSub(AssignAdd):
         current -= value
 
 
-for _name in ("VariableV2", "Assign", "AssignAdd", "AssignSub"):
-    NotDifferentiable(_name)
-
-
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """``tf.assign``: an op that stores ``value`` in variable ``ref`` and returns the new value."""
     ref_tensor = ref._ref() if hasattr(ref, "_ref") else ref
@@ -131,9 +133,6 @@ def assign_sub(ref, value, use_locking=None, name=None):
 
 def _apply_ref(kind, ref_tensor, value, name):
     """Apply a ref op: ``value`` is converted to the variable's base dtype."""
-    from ..graph import name_scope
-    from .base import convert_to_tensor, create_op
-
     with name_scope(name, None, [ref_tensor]) as scope:
         value = convert_to_tensor(value, dtype=ref_tensor.dtype.base_dtype, name="value")
         return create_op(kind, [ref_tensor, value], scope).outputs[0]
@@ -142,15 +141,13 @@ def _apply_ref(kind, ref_tensor, value, name):
 def is_variable_initialized(ref, name=None):
     """A bool tensor: has this variable been given a value in the session?"""
     ref_tensor = ref._ref() if hasattr(ref, "_ref") else ref
-    from ..graph import name_scope
-    from .base import create_op
-
     with name_scope(name, "IsVariableInitialized", [ref_tensor]) as scope:
         return create_op(IsVariableInitialized(), [ref_tensor], scope).outputs[0]
 
 
 class IsVariableInitialized(Op):
     type = "IsVariableInitialized"
+    gradient = None
     ref_inputs = (0,)
 
     def infer(self, ref):
@@ -158,9 +155,4 @@ class IsVariableInitialized(Op):
 
     def kernel(self, op, session):
         var_op = op.inputs[0].op
-        import numpy as np
-
-        return lambda: np.bool_(var_op in session._variables)
-
-
-NotDifferentiable("IsVariableInitialized")
+        return lambda: np.bool_(var_op in session.variables)

@@ -14,7 +14,7 @@ They never hang the kernel: a check that runs longer than its time limit stops w
 The checks of one notebook live in the module named after its chapter (``tensors.py`` for
 exercises 01, ...); :mod:`~minitf.selfcheck.core` holds the machinery.
 """
-from . import classification, graphs, mnist, regression, sessions, tensors, variables  # noqa: F401 (registers)
+from . import classification, graphs, mnist, regression, sessions, tensors, tf2, variables  # noqa: F401 (registers)
 from .core import QUESTIONS, CheckFailed, CheckTimeout, check
 
 __all__ = ["QUESTIONS", "CheckFailed", "CheckTimeout", "check"]

@@ -8,6 +8,7 @@ graph, to an events file that ``tensorboard --logdir`` reads.  The protocol buff
 from typing import Any
 
 from .. import tf1_api
+from ..protos import proto_module
 from .summary_ops import (  # noqa: F401
     histogram, image, merge, merge_all, scalar, tensor_summary, text,
 )
@@ -21,7 +22,5 @@ def __getattr__(name: str) -> Any:
     """``tf.summary.Summary`` and friends: TensorBoard's protobuf classes, imported when used;
     TF 1.15's other names as every module finds them (see :mod:`minitf.tf1_api`)."""
     if name in _PROTO_CLASSES:
-        from .protos import proto_module
-
         return getattr(proto_module(_PROTO_CLASSES[name]), name)
     return tf1_api.missing("tf.summary", name)

@@ -29,8 +29,8 @@ from typing import Any, BinaryIO, Mapping
 
 import numpy as np
 
+from .. import protos
 from ..crc32c import masked_crc32c
-from . import protos
 
 FILE_VERSION = "brain.Event:2"
 

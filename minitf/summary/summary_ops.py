@@ -11,7 +11,7 @@ the bytes of a ``Summary`` protocol buffer tagged ``cost``::
 
 Each summary op is named after its tag inside the current name scope (so the tag is unique),
 and is added to the ``summaries`` collection that ``merge_all`` merges.  The bytes themselves
-are built by :mod:`minitf.summary.protos`.
+are built by :mod:`minitf.protos`.
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ import numpy as np
 from .. import dtypes, errors
 from ..backend import to_numpy
 from ..graph import GraphKeys, Tensor, add_to_collection, get_collection, name_scope
-from ..ops.base import NotDifferentiable, Op, apply_op, convert_to_tensor
+from ..ops.base import Op, apply_op, convert_to_tensor
 from ..tensor_shape import TensorShape
-from . import protos
+from .. import protos
 
 _INVALID_TAG_CHARACTERS = re.compile(r"[^-/\w.]")
 _RED = np.array([255, 0, 0, 255], dtype=np.uint8)  # TF's colour for NaN and infinite pixels
@@ -61,6 +61,7 @@ class _SummaryOp(Op):
     """An op whose output is one serialized ``Summary`` (a string scalar) made from input 1,
     whose dtype must be one of ``value_types`` (TF's type constraint; None: any)."""
 
+    gradient = None
     value_arg = "values"   # TF's name for input 1, used in the error message
     value_types: tuple[str, ...] | None = _REAL_NUMBER_TYPES
 
@@ -161,6 +162,7 @@ class MergeSummary(Op):
     """One ``Summary`` with the values of all inputs, in order; duplicate tags are an error."""
 
     type = "MergeSummary"
+    gradient = None
 
     def infer(self, *inputs):
         return dtypes.string, TensorShape([])
@@ -174,10 +176,6 @@ class MergeSummary(Op):
             return _as_string_array(protos.merge_summaries(flat))
         except ValueError as error:
             raise _invalid_argument(str(error)) from None
-
-
-for _type in ("ScalarSummary", "HistogramSummary", "ImageSummary", "TensorSummaryV2", "MergeSummary"):
-    NotDifferentiable(_type)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 
 from ..graph import Graph
-from . import protos
+from .. import protos
 from .event_file import EventFileWriter
-from .graph_def import graph_def as graph_to_graph_def
 
 
 class FileWriter:
@@ -103,7 +102,7 @@ def _as_graph_def(graph: Graph | Any, graph_def: Any) -> Any:
         raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
     graph = graph if graph is not None else graph_def
     if isinstance(graph, Graph):
-        return graph_to_graph_def(graph, add_shapes=True)
+        return graph.as_graph_def(add_shapes=True)
     if isinstance(graph, protos.proto_module("graph_pb2").GraphDef):
         return graph
     raise TypeError("The passed graph must be an instance of `Graph` or the deprecated `GraphDef`")

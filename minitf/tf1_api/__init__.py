@@ -166,8 +166,6 @@ HINTS = {
     "tf.errors": "catch tf.errors.OpError, the base class of every tf.errors exception",
     "tf.dtypes": "use tf.as_dtype, tf.cast and the dtypes themselves (tf.float32 ...)",
     "tf.compat": "use tf.compat.v1, which is minitf itself",
-    "tf.enable_eager_execution": _NO_EAGER,
-    "tf.executing_eagerly": _NO_EAGER,
     "tf.function": _NO_EAGER,
     "tf.GradientTape": "use tf.gradients(loss, variables), which adds the gradients to the graph",
     "tf.print": "use tf.Print(tensor, [values], message), which prints whenever the tensor is computed",

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import dtypes
 from ..errors import InvalidArgumentError, UnimplementedError
-from ..ops.base import NotDifferentiable, Op
+from ..ops.base import Op
 from ..tensor_shape import TensorShape
 from .checkpoint_format import open_checkpoint, read_checkpoint, remove_checkpoint, write_checkpoint
 
@@ -36,6 +36,7 @@ class SaveV2(Op):
     """Write ``tensors`` under ``tensor_names`` as the checkpoint ``prefix``."""
 
     type = "SaveV2"
+    gradient = None
     num_outputs = 0
 
     def __init__(self, dtypes=()):  # noqa: A002 (TF's attr name)
@@ -56,6 +57,7 @@ class RestoreV2(Op):
     """Read the tensors ``tensor_names`` of the checkpoint ``prefix``, of the dtypes ``dtypes``."""
 
     type = "RestoreV2"
+    gradient = None
 
     def __init__(self, dtypes=()):  # noqa: A002 (TF's attr name)
         self.dtypes = list(dtypes)
@@ -84,6 +86,7 @@ class StringJoin(Op):
     """Join string tensors element by element (scalars broadcast), with ``separator``."""
 
     type = "StringJoin"
+    gradient = None
 
     def __init__(self, separator=""):
         self.separator = separator
@@ -108,6 +111,7 @@ class ShardedFilename(Op):
     """``<basename>-<shard>-of-<num_shards>``, five digits each: the prefix of one shard."""
 
     type = "ShardedFilename"
+    gradient = None
 
     def node_attrs(self, inputs):
         return {}
@@ -125,6 +129,7 @@ class MergeV2Checkpoints(Op):
     checkpoint ``destination_prefix``, then delete them (and their directory, if left empty)."""
 
     type = "MergeV2Checkpoints"
+    gradient = None
     num_outputs = 0
 
     def __init__(self, delete_old_dirs=True):
@@ -150,7 +155,3 @@ class MergeV2Checkpoints(Op):
                 except OSError:
                     pass   # not empty, or not ours to remove
         return ()
-
-
-for _op_type in ("SaveV2", "RestoreV2", "StringJoin", "ShardedFilename", "MergeV2Checkpoints"):
-    NotDifferentiable(_op_type)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..graph import name_scope
 from ..ops.array_ops import where
 from ..ops.base import convert_to_tensor
-from ..ops.math_ops import cast, divide, floor, less_equal, multiply, pow
+from ..ops.math_ops import cast, divide, floor, less_equal, multiply, pow_
 
 
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
@@ -22,7 +22,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
         p = divide(cast(global_step, dtype), cast(decay_steps, dtype))
         if staircase:
             p = floor(p)
-        return multiply(learning_rate, pow(cast(decay_rate, dtype), p), name=scope)
+        return multiply(learning_rate, pow_(cast(decay_rate, dtype), p), name=scope)
 
 
 def piecewise_constant(x, boundaries, values, name=None):

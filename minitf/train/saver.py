@@ -32,8 +32,8 @@ import numpy as np
 
 from .. import dtypes, errors
 from ..graph import Graph, GraphKeys, Operation, Tensor, get_default_graph
-from ..summary import protos
-from ..summary.graph_def import graph_def, import_nodes
+from .. import protos
+from ..summary.graph_def import import_nodes
 from ..variables import Variable, global_variables
 from .checkpoint_format import (
     INDEX_SUFFIX, STATE_FILENAME, CheckpointReader, checkpoint_exists, open_checkpoint,
@@ -254,7 +254,7 @@ def export_meta_graph(filename: str | os.PathLike | None = None, graph: Graph | 
     collections (all, or those in ``collection_list``); written to ``filename`` if given."""
     graph = graph or get_default_graph()
     meta_graph = protos.proto_module("meta_graph_pb2").MetaGraphDef(
-        graph_def=graph_def(graph, add_shapes=True))
+        graph_def=graph.as_graph_def(add_shapes=True))
     if saver_def is not None:
         meta_graph.saver_def.CopyFrom(saver_def)
     keys = graph.get_all_collection_keys() if collection_list is None else collection_list
@@ -279,7 +279,7 @@ def write_graph(graph_or_graph_def: Any, logdir: str | os.PathLike, name: str,
     """``tf.train.write_graph``: write a graph's ``GraphDef`` to ``logdir/name`` -- as text by
     default, as TF1 does (``as_text=False``: binary, a ``.pb``); returns the path.  Real
     TensorFlow's ``tf.import_graph_def`` reads it."""
-    definition = (graph_def(graph_or_graph_def) if isinstance(graph_or_graph_def, Graph)
+    definition = (graph_or_graph_def.as_graph_def() if isinstance(graph_or_graph_def, Graph)
                   else graph_or_graph_def)
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(os.fspath(logdir), name)

@@ -16,7 +16,7 @@ from ..backend import name as backend_name
 from ..backend import xp
 from ..errors import InvalidArgumentError
 from ..graph import name_scope
-from ..ops.base import NotDifferentiable, Op, ShapeError, convert_to_tensor, create_op
+from ..ops.base import Op, ShapeError, convert_to_tensor, create_op
 
 
 _BLOCK = 1 << 15 if backend_name == "numpy" else None   # elements updated at a time (see ApplyOp)
@@ -32,6 +32,7 @@ class ApplyOp(Op):
     instead of streaming megabytes of arrays from memory a dozen times.
     """
 
+    gradient = None
     returns_stored = True
     scratch = 1       # how many temporary arrays ``update`` needs
     grad_input = -1   # which input is the gradient
@@ -48,7 +49,7 @@ class ApplyOp(Op):
         return var.dtype, var.shape
 
     def kernel(self, op, session):
-        read = session._variable_value
+        read = session.variable_value
         refs = [op.inputs[i].op for i in self.ref_inputs]
         update, n_scratch = self.update, self.scratch
         grad_at = self.grad_input if self.grad_input < 0 else self.grad_input - len(refs)
@@ -234,10 +235,6 @@ class ApplyAdagrad(ApplyOp):
         t /= u
         var -= t
 
-
-for _name in ("ApplyGradientDescent", "ApplyMomentum", "ApplyAdam", "ApplyRMSProp", "ApplyCenteredRMSProp",
-              "ApplyAdagrad"):
-    NotDifferentiable(_name)
 
 
 def apply_update(kind: ApplyOp, variables, values, name: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import dtypes, init_ops
 from ..graph import GraphKeys, get_default_graph
+from ..variables import get_variable
 
 
 def get_global_step(graph=None):
@@ -25,8 +26,6 @@ def get_global_step(graph=None):
 
 def create_global_step(graph=None):
     """A new int64 scalar variable ``global_step`` (0, not trainable) in the ``global_step`` collection."""
-    from ..variables import get_variable
-
     graph = graph or get_default_graph()
     if get_global_step(graph) is not None:
         raise ValueError('"global_step" already exists.')

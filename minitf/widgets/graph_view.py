@@ -109,8 +109,9 @@ def ops_to_show(graph_or_tensor=None) -> tuple[Graph, list[Operation], list[Oper
     """The graph, the ops a picture of ``graph_or_tensor`` shows (creation order), and its roots.
 
     A Graph (the default graph for None) shows all its ops and has no roots; a Tensor,
-    Operation, Variable or a list of them (the roots) shows what a ``sess.run`` of them runs:
-    their inputs, transitively, and control inputs.
+    Operation, Variable or a list of them (the roots) shows what a ``sess.run`` of them needs:
+    their inputs, transitively, and control inputs.  That is the session's ``ops_to_run`` plus
+    the variables the run writes into (``tf.assign(v, ...)`` does not run ``v``, it changes it).
     """
     if graph_or_tensor is None:
         graph_or_tensor = get_default_graph()

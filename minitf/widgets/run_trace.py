@@ -1,9 +1,10 @@
 """What one ``sess.run`` does, op by op: the model behind RunStepper (notebook 03).
 
 ``trace_run(sess, fetches, feed_dict)`` is ``sess.run(fetches, feed_dict)`` -- the same pruning,
-the same plan, ONE run, the same result -- that also keeps a copy of every value as each op
-produces it.  Copies taken during the run matter: a variable's value seen before an ``Assign``
-later in the same run is the old one, as the op that read it saw it.
+the same plan, ONE run, the same result -- traced with TF1's ``RunOptions(trace_level=FULL_TRACE)``,
+whose step stats keep a copy of every value as each op produces it.  Copies taken during the run
+matter: a variable's value seen before an ``Assign`` later in the same run is the old one, as the
+op that read it saw it.
 
 >>> x = tf.Variable(1.0, name="x"); bump = tf.assign(x, x + 1)
 >>> sess.run(x.initializer)
@@ -21,11 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import errors
-from ..backend import to_numpy
+from .. import dtypes, errors
 from ..graph import Operation
 from ..ops.base import Op
-from ..session import _Fetches, _needed_ops, _Plan
+from ..session import RunMetadata, RunOptions, ops_to_run
 
 
 @dataclass
@@ -40,27 +40,21 @@ class RunTrace:
 
 def trace_run(session, fetches, feed_dict=None) -> RunTrace:
     """Run ``session.run(fetches, feed_dict)`` once, recording every op's outputs as it runs."""
-    if session._closed:
-        raise RuntimeError("Attempted to use a closed Session.")
     feed_dict = feed_dict or {}
-    mapper = _Fetches(session.graph, fetches)
-    plan = _Plan(session, mapper.elements, feed_dict)
-    values: dict = {}
-    plan.steps = [(_recording(kernel, op, values), ins, out, op) for kernel, ins, out, op in plan.steps]
-    result = mapper.build(plan.run(feed_dict.values()))
-    feeds = {feed.tensor: to_numpy(feed(value)) for feed, value in zip(plan.feeds, feed_dict.values())}
-    return RunTrace([step[3] for step in plan.steps], values, feeds, result)
-
-
-def _recording(kernel, op: Operation, values: dict):
-    """``kernel``, also storing a copy of what it returns under ``values[op]``."""
-    def run(*arrays):
-        result = kernel(*arrays)
-        outputs = [result] if len(op.outputs) == 1 else list(result or ())
-        values[op] = [np.array(to_numpy(r), copy=True) for r in outputs]
-        return result
-
-    return run
+    metadata = RunMetadata()
+    result = session.run(fetches, feed_dict, options=RunOptions(trace_level=RunOptions.FULL_TRACE),
+                         run_metadata=metadata)
+    graph = session.graph
+    stats = metadata.step_stats.dev_stats[0].node_stats
+    ops = [graph.get_operation_by_name(node.node_name) for node in stats]
+    values = {op: [out.value for out in node.output] for op, node in zip(ops, stats)}
+    feeds = {}
+    for key, value in feed_dict.items():
+        tensor = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        dtype = tensor.dtype.base_dtype
+        feeds[tensor] = dtypes.infer_numpy(value, dtype) if dtype == dtypes.string else np.asarray(
+            value, dtype.as_numpy_dtype)
+    return RunTrace(ops, values, feeds, result)
 
 
 def is_side_effect_free(op: Operation) -> bool:
@@ -71,14 +65,14 @@ def is_side_effect_free(op: Operation) -> bool:
 
 def current_value(session, op: Operation) -> list | str:
     """The values of ``op``'s outputs in ``session`` now, or a sentence saying why there are none."""
-    if session._closed:
-        return "The session is closed."
-    changing = [o for o in _needed_ops([op], set()) if not is_side_effect_free(o)]
+    changing = [o for o in ops_to_run(op, graph=session.graph) if not is_side_effect_free(o)]
     if changing:
         return (f"Not computed here: running it would also run {changing[0].name} ({changing[0].type}), "
                 f"which changes the session's state. Use RunStepper to see a run.")
     try:
         return session.run(list(op.outputs))
+    except RuntimeError:
+        return "The session is closed."
     except errors.OpError as e:
         return f"{type(e).__name__}: {e.message.splitlines()[0]}"
 

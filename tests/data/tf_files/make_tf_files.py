@@ -22,7 +22,7 @@ What is written (each directory also holds ``expected.npz``, the values TensorFl
 - ``sharded/``   a checkpoint in two shards (``Saver(sharded=True)`` over two CPU devices);
 - ``multiblock/`` an index larger than one table block (256 KiB), gzip-compressed;
 - ``partitioned/`` a variable saved in three slices (``fixed_size_partitioner``);
-- ``minitf/summary/tf_op_defs.json`` (not a test file: the package reads it) how TensorFlow
+- ``minitf/tf_op_defs.json`` (not a test file: the package reads it) how TensorFlow
                  declares each op minitf has: its attrs and their defaults, and which attr gives
                  the dtype of each input and output;
 - ``object/``     (TensorFlow 2 only) a ``tf.train.Checkpoint`` (object-based) checkpoint.
@@ -46,7 +46,7 @@ STRINGS = [[b"a", b""], [b"trailing nul\x00", b"\x00\xff caf\xc3\xa9"]]
 
 
 OP_DEFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "minitf",
-                       "summary", "tf_op_defs.json")
+                       "tf_op_defs.json")
 IMPORTED_ONLY = ["Add", "Slice", "SaveV2", "RestoreV2", "StringJoin", "ShardedFilename",
                  "MergeV2Checkpoints"]  # TF ops minitf runs but never builds
 
@@ -62,7 +62,7 @@ def main() -> None:
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     out_dir = sys.argv[2] if len(sys.argv) == 3 else os.path.dirname(os.path.abspath(__file__))
-    sys.path.insert(0, os.path.join(os.path.dirname(OP_DEFS), "..", ".."))
+    sys.path.insert(0, os.path.join(os.path.dirname(OP_DEFS), ".."))
     from minitf.ops.base import registered_ops
 
     op_types = ",".join(sorted(set(registered_ops()) | set(IMPORTED_ONLY)))
@@ -71,7 +71,7 @@ def main() -> None:
 
 
 def write_op_defs(op_types: list) -> None:
-    """minitf/summary/tf_op_defs.json: how TensorFlow declares the ops minitf has (their attrs,
+    """minitf/tf_op_defs.json: how TensorFlow declares the ops minitf has (their attrs,
     with defaults as serialized AttrValues in hex, and which attr types each input and output)."""
     from tensorflow.python.framework import op_def_registry
 

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .. import dtypes
+from . import dtypes
 
 GRAPH_DEF_PRODUCER = 27  # the GraphDef version TF1 stamps on its graphs
 
