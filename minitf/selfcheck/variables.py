@@ -94,16 +94,16 @@ def _(global_step, my_int_variable):
                "an initial value of 0 makes an int32 variable; tf.get_variable needs dtype=tf.int32.")
     expect(global_step.op.name == "global_step", f"`global_step` is named {global_step.op.name!r}.",
            'pass name="global_step".')
-    graph = global_step.graph
-    expect(global_step in graph.get_collection(GraphKeys.GLOBAL_VARIABLES) and
-           global_step not in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES),
+    collections = global_step.graph.get_collection
+    expect(global_step in collections(GraphKeys.GLOBAL_VARIABLES) and
+           global_step not in collections(GraphKeys.TRAINABLE_VARIABLES),
            "`global_step` should be a global variable that is not trainable.", "tf.Variable(0, trainable=False, ...).")
     expect(my_int_variable.op.name == "my_int_variable" and my_int_variable.shape.as_list() == [1, 2, 3],
            f"`my_int_variable` is {my_int_variable}, expected the name 'my_int_variable' and shape (1, 2, 3).",
            'tf.get_variable("my_int_variable", [1, 2, 3], dtype=tf.int32, initializer=tf.zeros_initializer).')
     expect(not np.any(evaluate(my_int_variable.initial_value)), "`my_int_variable` should start at zeros.",
            "initializer=tf.zeros_initializer.")
-    expect(my_int_variable in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES),
+    expect(my_int_variable in collections(GraphKeys.TRAINABLE_VARIABLES),
            "`my_int_variable` is not trainable; only global_step should be left out.",
            "tf.get_variable makes a trainable variable unless told otherwise.")
 
