@@ -257,6 +257,7 @@ def compare_training(bench: str, models: dict, data, order, block: int, unit: st
 def emit(result: dict) -> None:
     """Print the result as the last line, ``RESULT {json}`` (``run_all.py`` collects these)."""
     result.setdefault("foreign_cpu_frac", foreign_cpu())
+    result.setdefault("loadavg_1_5_15", [round(v, 2) for v in os.getloadavg()])   # uptime's load as the run ends
     result.setdefault("peak_rss_mib", round(peak_rss_mib(), 1))
     result.setdefault("numpy", np.__version__)
     result.setdefault("python", sys.version.split()[0])

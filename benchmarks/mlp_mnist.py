@@ -3,7 +3,7 @@
 
     python benchmarks/mlp_mnist.py                 # SGD, lr 0.1
     python benchmarks/mlp_mnist.py --opt adam      # Adam, lr 0.001
-    /work/tfvenv/bin/python benchmarks/mlp_mnist.py --with-tf    # also real TF1 (tensorflow.compat.v1)
+    tfvenv/bin/python benchmarks/mlp_mnist.py --with-tf    # also real TF1 (tensorflow.compat.v1)
 
 Each system trains its own copy of the model from the same weights on the same batches,
 interleaved in blocks of ``--block`` steps; the numpy version is the anchors' "plain" numpy

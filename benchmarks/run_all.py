@@ -24,8 +24,8 @@ HERE = Path(__file__).resolve().parent
 
 # (benchmark script and its arguments, whether it takes --with-tf)
 RUNS = [
-    (["mlp_mnist.py", "--opt", "sgd"], True),
-    (["mlp_mnist.py", "--opt", "adam"], True),
+    (["mlp_mnist.py", "--opt", "sgd", "--steps", "600"], True),    # one epoch: its accuracy beside TF1's
+    (["mlp_mnist.py", "--opt", "adam", "--steps", "600"], True),
     (["softmax_tutorial.py"], True),
     (["session_overhead.py"], True),
     (["import_memory.py"], False),
@@ -50,9 +50,14 @@ def run(args: list[str], with_tf: bool) -> dict | None:
 
 
 def table(results: list[dict]) -> list[str]:
-    """The markdown rows: measure, numpy, minitf, ratio, [TF1, its ratio], goal."""
+    """The markdown rows: measure, numpy, minitf, ratio, [TF1, its ratio], goal, accuracy, and the machine's
+    load while it ran (uptime's 1-minute load average as it ended; the share of CPU other processes used)."""
     by_bench = {r.get("bench"): r for r in results}
     rows = []
+
+    def add(result, row):
+        load = result.get("loadavg_1_5_15")
+        rows.append(row + [(f"{load[0]:.1f}; " if load else "") + f"{result.get('foreign_cpu_frac', float('nan')):.0%}"])
 
     def training(bench, label, unit, key, goal):
         r = next((v for k, v in by_bench.items() if k and k.startswith(bench)), None)
@@ -61,7 +66,7 @@ def table(results: list[dict]) -> list[str]:
         s = r["systems"]
         tf = s.get("tf1")
         versus = f" ({s['minitf']['ratio_vs_tf1']:.2f}× TF1)" if tf else ""
-        rows.append([label, f"{s['numpy'][key]:.3g} {unit}", f"{s['minitf'][key]:.3g} {unit}{versus}",
+        add(r, [label, f"{s['numpy'][key]:.3g} {unit}", f"{s['minitf'][key]:.3g} {unit}{versus}",
                      f"{s['minitf']['ratio_vs_numpy']:.2f}×",
                      f"{tf[key]:.3g} {unit} ({tf['ratio_vs_numpy']:.2f}×)" if tf else "–",
                      goal, "yes" if r.get("accuracies_agree") else "NO"])
@@ -74,13 +79,13 @@ def table(results: list[dict]) -> list[str]:
         s = cnn["systems"]
         tf = s.get("tf1")
         versus = f" ({s['minitf']['ratio_vs_tf1']:.2f}× TF1)" if tf else ""
-        rows.append(["MNIST CNN (Deep MNIST, batch 50), ms/step", f"{s['numpy']['ms_per_step']:.1f} (products)",
+        add(cnn, ["MNIST CNN (Deep MNIST, batch 50), ms/step", f"{s['numpy']['ms_per_step']:.1f} (products)",
                      f"{s['minitf']['ms_per_step']:.1f}{versus}", f"{s['minitf']['ratio_vs_numpy_floor']:.2f}×",
                      f"{tf['ms_per_step']:.1f} ({tf['ratio_vs_numpy_floor']:.2f}×)" if tf else "–", "≤ TF1",
                      f"{s['minitf']['test_accuracy']:.4f} / {tf['test_accuracy']:.4f}" if tf else ""])
     alone = {r["system"]: r for r in results if r.get("bench", "").startswith("cnn_") and "system" in r}
     if "minitf" in alone:
-        rows.append(["CNN peak RSS (alone)", "–", f"{alone['minitf']['peak_rss_mib']:.0f} MiB", "",
+        add(alone["minitf"], ["CNN peak RSS (alone)", "–", f"{alone['minitf']['peak_rss_mib']:.0f} MiB", "",
                      f"{alone['tf1']['peak_rss_mib']:.0f} MiB" if "tf1" in alone else "–", "beside TF1's", ""])
     overhead = by_bench.get("session_overhead")
     if overhead and "cases" in overhead:
@@ -88,21 +93,21 @@ def table(results: list[dict]) -> list[str]:
                  "furwings_gd": "≤ TF1"}
         for case, row in overhead["cases"].items():
             tf = row.get("tf1")
-            rows.append([f"sess.run: {case}", f"{row['numpy']['us']:.1f} µs", f"{row['minitf']['us']:.1f} µs",
+            add(overhead, [f"sess.run: {case}", f"{row['numpy']['us']:.1f} µs", f"{row['minitf']['us']:.1f} µs",
                          f"{row['minitf']['ratio_vs_numpy']:.2f}×", f"{tf['us']:.1f} µs" if tf else "–",
                          goals[case], ""])
         build = overhead["graph_build_us_per_op"]
-        rows.append(["graph building per op", "–", f"{build['minitf']:.1f} µs", "",
+        add(overhead, ["graph building per op", "–", f"{build['minitf']:.1f} µs", "",
                      f"{build['tf1']:.1f} µs" if "tf1" in build else "–", "≤ 25 µs", ""])
     memory = by_bench.get("import_memory")
     if memory and "import_s" in memory:
         cpu = memory["import_cpu_s"]
-        rows.append(["import (wall; CPU)", f"{memory['import_s']['numpy']:.3f} s; {cpu['numpy']:.3f} s",
+        add(memory, ["import (wall; CPU)", f"{memory['import_s']['numpy']:.3f} s; {cpu['numpy']:.3f} s",
                      f"{memory['import_s']['minitf']:.3f} s; {cpu['minitf']:.3f} s", "", "–", "≤ 0.3 s", ""])
         rss = memory["mlp_peak_rss_mib"]
-        rows.append(["MLP peak RSS", f"{rss['numpy']:.0f} MiB", f"{rss['minitf']:.0f} MiB", "", "–",
+        add(memory, ["MLP peak RSS", f"{rss['numpy']:.0f} MiB", f"{rss['minitf']:.0f} MiB", "", "–",
                      "≤ 350 MiB", ""])
-    header = ["measure", "numpy", "minitf", "minitf / numpy", "TF1 (/ numpy)", "goal", "accuracy"]
+    header = ["measure", "numpy", "minitf", "minitf / numpy", "TF1 (/ numpy)", "goal", "accuracy", "load; foreign CPU"]
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
@@ -117,8 +122,10 @@ def main():
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     settings = {"env": {k: os.environ.get(k) for k in _common.SETTINGS}, "blas": _common.blas()}
-    print(f"numpy BLAS: {settings['blas']}; environment: {settings['env']}; other processes used "
-          f"{', '.join(str(r.get('foreign_cpu_frac')) for r in results)} of the machine during the runs")
+    print(f"numpy BLAS: {settings['blas']}; environment: {settings['env']}")
+    for r in results:
+        print(f"{r.get('bench')}: other processes used {r.get('foreign_cpu_frac')} of the machine; "
+              f"load average (1, 5, 15 min) at its end {r.get('loadavg_1_5_15')}")
     out.write_text(json.dumps({**settings, "results": results}, indent=1, sort_keys=True) + "\n")
     print(f"results: {out}")
 

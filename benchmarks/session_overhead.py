@@ -2,7 +2,7 @@
 """What a ``sess.run`` costs beyond the numpy work it does, and what building a graph costs.
 
     python benchmarks/session_overhead.py
-    /work/tfvenv/bin/python benchmarks/session_overhead.py --with-tf
+    tfvenv/bin/python benchmarks/session_overhead.py --with-tf
 
 Cases (µs per call, median of ``--n`` calls each timed alone; numpy, minitf [and TF1] calls
 alternate, so all see the same machine):

@@ -3,7 +3,7 @@
 
     python benchmarks/softmax_tutorial.py               # mnist_softmax.py's loss (..._with_logits_v2)
     python benchmarks/softmax_tutorial.py --loss naive  # the tutorial's -reduce_sum(y_ * log(softmax(y)))
-    /work/tfvenv/bin/python benchmarks/softmax_tutorial.py --with-tf
+    tfvenv/bin/python benchmarks/softmax_tutorial.py --with-tf
 
 W and b start at zero; GradientDescentOptimizer(0.5); 1000 steps of batch 100; about 92 % test
 accuracy.  The model is tiny, so this measures the cost of a step, not the matmuls: µs per step,

@@ -15,7 +15,8 @@ Where to read next (each module says which course notebook explains it):
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
 from . import (
-    app, compat, contrib, dtypes, errors, graph, initializers, layers, logging, losses, nn, summary, tf1_api, train,
+    app, compat, contrib, dtypes, errors, graph, image, initializers, layers, logging, losses, nn, summary, tf1_api,
+    train,
 )
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -34,23 +35,34 @@ from .init_ops import (  # noqa: F401
     variance_scaling_initializer, zeros_initializer,
 )
 from .ops.array_ops import (  # noqa: F401
-    concat, constant, expand_dims, fill, gather, identity, linspace, lin_space, newaxis, one_hot, ones, ones_like,
-    placeholder, placeholder_with_default, split, squeeze, stack, stop_gradient, strided_slice, tile, transpose,
-    unstack, where, zeros, zeros_like,
+    boolean_mask, concat, constant, diag, diag_part, expand_dims, eye, fill, gather, gather_nd, identity, is_tensor,
+    linspace, lin_space, matrix_transpose, meshgrid, newaxis, one_hot, ones, ones_like, pad, placeholder,
+    placeholder_with_default, reverse, scatter_nd, split, squeeze, stack, stop_gradient, strided_slice, tile,
+    transpose, unique, unstack, where, zeros, zeros_like,
 )
 from .ops.base import (  # noqa: F401
     NoGradient, NotDifferentiable, RegisterGradient, convert_to_tensor, register_tensor_conversion_function,
 )
 from .ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm  # noqa: F401
+from .ops.check_ops import (  # noqa: F401
+    assert_equal, assert_greater, assert_greater_equal, assert_less, assert_less_equal, assert_negative,
+    assert_non_negative, assert_non_positive, assert_positive, assert_rank,
+)
 from .ops.control_flow_ops import cond, group, no_op, py_func, while_loop  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
-    add, add_n, argmax, argmin, cast, ceil, cos, div, div_no_nan, divide, equal, exp, floor, floordiv, floormod,
-    greater, greater_equal, less, less_equal, log, log1p, logical_and, logical_not, logical_or, matmul,
-    maximum, minimum, mod, multiply, negative, not_equal, reciprocal, reduce_all, reduce_any,
-    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, rsqrt, sigmoid, sign, sin, sqrt,
-    square, squared_difference, subtract, tanh, to_float, to_int32, to_int64, truediv,
+    acos, add, add_n, arg_max, arg_min, argmax, argmin, asin, atan, atan2, cast, ceil, cos, cosh, count_nonzero,
+    cumprod, cumsum, div, div_no_nan, divide, equal, erf, exp, expm1, floor, floor_div, floordiv, floormod, greater,
+    greater_equal, is_finite, is_inf, is_nan, less, less_equal, log, log1p, logical_and, logical_not, logical_or,
+    logical_xor, matmul, maximum, minimum, mod, multiply, negative, norm, not_equal, realdiv, reciprocal, reduce_all,
+    reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, rint, rsqrt,
+    scalar_mul, sequence_mask, sigmoid, sign, sin, sinh, sqrt, square, squared_difference, subtract, tan, tanh,
+    tensordot, to_complex64, to_complex128, to_double, to_float, to_int32, to_int64, trace, truediv, truncatediv,
+    truncatemod,
 )
-from .ops.random_ops import random_normal, random_shuffle, random_uniform, truncated_normal  # noqa: F401
+from .ops.nn_ops import argsort, log_sigmoid, sort  # noqa: F401
+from .ops.random_ops import (  # noqa: F401
+    multinomial, random_crop, random_normal, random_shuffle, random_uniform, truncated_normal,
+)
 from .ops.shape_ops import broadcast_to, rank, reshape, shape, size  # noqa: F401
 from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
 from .session import ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session  # noqa: F401
@@ -58,14 +70,15 @@ from .summary.graph_def import import_graph_def  # noqa: F401
 from .tensor_shape import Dimension, TensorShape  # noqa: F401
 from .variables import (  # noqa: F401
     AUTO_REUSE, Variable, VariableScope, all_variables, get_variable, get_variable_scope, global_variables,
-    global_variables_initializer, initialize_all_variables, local_variables, local_variables_initializer,
+    global_variables_initializer, initialize_all_variables, initialize_local_variables, initialize_variables,
+    local_variables, local_variables_initializer, moving_average_variables,
     model_variables, report_uninitialized_variables, trainable_variables, variable_scope,
     variables_initializer,
 )
 
 # TF1's names that are Python builtins too: bound only here, so no op module shadows a builtin
 from .ops.array_ops import range_ as range, slice_ as slice  # noqa: E402, F401, A001
-from .ops.control_flow_ops import Print_ as Print, tuple_ as tuple  # noqa: E402, F401, A001
+from .ops.control_flow_ops import Assert_ as Assert, Print_ as Print, tuple_ as tuple  # noqa: E402, F401, A001
 from .ops.math_ops import abs_ as abs, pow_ as pow, round_ as round  # noqa: E402, F401, A001
 
 # TF1 code checks `tf.__version__.startswith("1.")`: minitf speaks the TF 1.15 API.
@@ -95,8 +108,8 @@ enable_v2_behavior = enable_eager_execution
 disable_v2_behavior = disable_eager_execution
 
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
-random = tf1_api.module("tf.random")
-math = tf1_api.module("tf.math")
+random = tf1_api.module("tf.random", categorical=ops.random_ops.categorical)
+math = tf1_api.module("tf.math", reduce_std=ops.math_ops.reduce_std, reduce_variance=ops.math_ops.reduce_variance)
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

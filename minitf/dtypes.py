@@ -33,6 +33,9 @@ class DType:
     as_datatype_enum = property(lambda self: self._enum + (100 if self._is_ref else 0))
     datatype_name = property(lambda self: self._datatype + ("_REF" if self._is_ref else ""))
     value_field = property(lambda self: self._value_field)
+    # how TF's kernels name it in their messages ("dtype float", "Cast string to double")
+    kernel_name = property(lambda self: {"float32": "float", "float64": "double", "float16": "half"}.get(
+        self._name, self._name))
     is_ref_dtype = property(lambda self: self._is_ref)
     is_floating = property(lambda self: self._numpy.kind == "f")
     is_integer = property(lambda self: self._numpy.kind in "iu")
@@ -157,7 +160,7 @@ def infer_numpy(value, dtype: DType | None = None) -> np.ndarray:
         return value.astype(object) if value.dtype.kind in "SU" else value
     if isinstance(value, np.generic):
         return np.asarray(value)
-    array = np.asarray(value)
+    array = _dense(value)
     kind = array.dtype.kind
     if kind in "SU" or (kind == "O" and _all_strings(value)):
         return _strings(value)
@@ -169,6 +172,8 @@ def infer_numpy(value, dtype: DType | None = None) -> np.ndarray:
         return array.astype(np.int32)
     if kind == "b":
         return array
+    if kind == "c":
+        return array.astype(np.complex128)
     raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
                     "Consider casting elements to a supported type.")
 
@@ -178,7 +183,27 @@ def _convert(value, dtype: DType) -> np.ndarray:
         return _strings(value)
     if dtype.is_integer or dtype.is_bool:
         _refuse_python_floats(value, dtype)
+    _dense(value)
     return np.asarray(value, dtype=dtype.as_numpy_dtype)
+
+
+def _dense(value) -> np.ndarray:
+    """``np.asarray(value)``, or TF1's error for nested lists of different lengths."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        if not isinstance(value, (list, tuple)):
+            raise
+    wanted, item = [], value
+    while isinstance(item, (list, tuple)):   # TF1 expects the shape its first elements have
+        wanted.append(len(item))
+        item = item[0] if item else None
+    got, level = [], [value]
+    while all(isinstance(v, (list, tuple)) for v in level) and len({len(v) for v in level}) == 1:
+        got.append(len(level[0]))
+        level = [w for v in level for w in v]
+    raise ValueError(f"Argument must be a dense tensor: {value!r} - got shape [{', '.join(map(str, got))}], but "
+                     f"wanted [{', '.join(map(str, wanted))}].")
 
 
 def _refuse_python_floats(value, dtype: DType) -> None:
@@ -199,6 +224,9 @@ def _all_strings(value) -> bool:
 def _strings(value) -> np.ndarray:
     """Strings as an object array of bytes (TF1 returns ``b'Hello world!'``)."""
     array = np.asarray(value, dtype=object)
+    for v in array.reshape(-1):
+        if not isinstance(v, (str, bytes)):   # bytes(3) would be three zero bytes
+            raise TypeError(f"Expected string, but got {v!r} of type '{type(v).__name__}'.")
     flat = [v.encode("utf-8") if isinstance(v, str) else bytes(v) for v in array.reshape(-1)]
     out = np.empty(len(flat), dtype=object)
     out[:] = flat

@@ -22,7 +22,7 @@ import contextlib
 import re
 import threading
 
-from . import dtypes
+from . import dtypes, errors
 from .node_def import NodeDef, graph_def
 from .tensor_shape import TensorShape
 
@@ -35,6 +35,7 @@ class GraphKeys:
     LOCAL_VARIABLES = "local_variables"
     TRAINABLE_VARIABLES = "trainable_variables"
     MODEL_VARIABLES = "model_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
     SUMMARIES = "summaries"
@@ -108,17 +109,15 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
-    def __bool__(self):
-        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
-                        "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such "
-                        "as tf.cond to execute subgraphs conditioned on the value of a tensor.")
+    def __bool__(self):   # the value exists only when the graph runs: use tf.cond
+        raise errors.OperatorNotAllowedInGraphError(
+            "using a `tf.Tensor` as a Python `bool` is not allowed in Graph execution. Use Eager execution or "
+            "decorate this function with @tf.function.")
 
-    def __iter__(self):
-        shape = self._shape
-        if shape.dims is None or not shape.dims or shape.dims[0].value is None:
-            raise TypeError("Tensor objects are only iterable when eager execution is enabled. "
-                            "To iterate over this tensor use tf.map_fn.")
-        return (self[i] for i in range(shape.dims[0].value))
+    def __iter__(self):   # use tf.unstack, or tf.while_loop
+        raise errors.OperatorNotAllowedInGraphError(
+            "iterating over `tf.Tensor` is not allowed in Graph execution. Use Eager execution or decorate this "
+            "function with @tf.function.")
 
     def __len__(self):
         raise TypeError(f"len is not well defined for symbolic Tensors. ({self.name}) "
@@ -223,6 +222,8 @@ class Graph:
         """
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
+        if not _VALID_OP_NAME.match(name):
+            raise ValueError(f"'{name}' is not a valid node name")
         control_inputs = self._current_control_inputs(inputs)
         with self._lock:
             op = Operation(self, kind, name, inputs, control_inputs, out_types, len(self._ops) + 1)
@@ -361,6 +362,8 @@ class Graph:
         for c in control_inputs:
             if hasattr(c, "_as_graph_element"):
                 c = c._as_graph_element()
+            if not isinstance(c, (Tensor, Operation)):
+                raise TypeError(f"Can not convert a {type(c).__name__} into a Tensor or Operation.")
             ops.append(c.op if isinstance(c, Tensor) else c)
         self._control_dependencies_stack.append(ops)
         try:

@@ -12,11 +12,12 @@ and names its ops ``dense/MatMul``, ``dense/BiasAdd``; the next one is ``dense_1
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 
 from . import init_ops, tf1_api
-from .graph import GraphKeys, Tensor, add_to_collection, name_scope
+from .graph import GraphKeys, Tensor, add_to_collection, get_default_graph, name_scope
 from .ops import array_ops, conv_ops, nn_ops, shape_ops
 from .ops.base import convert_to_tensor
 from .ops.control_flow_ops import cond
@@ -38,6 +39,7 @@ class Layer:
         self._scope = None
         self._variables: list = []
         self.built = False
+        self._input_name = name or _numbered(self._base_name)   # how TF1's input checks name the layer
 
     @property
     def _base_name(self) -> str:
@@ -74,8 +76,24 @@ class Layer:
     def build(self, input_shape) -> None:
         """Create the variables (none by default)."""
 
+    def _refuse_rank(self, input_shape, expected: str) -> None:
+        """TF1's error for an input of the wrong rank (``expected``: ``ndim=4``, ``: expected min_ndim=2``)."""
+        received = "?" if input_shape.dims is None else input_shape.as_list()
+        raise ValueError(f"Input 0 of layer {self._input_name} is incompatible with the layer: {expected}, found "
+                         f"ndim={input_shape.ndims}. Full shape received: {received}")
+
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError
+
+
+_LAYERS_MADE = weakref.WeakKeyDictionary()   # graph -> {base name: layers made in it}
+
+
+def _numbered(base: str) -> str:
+    """TF1's Keras name of a new layer: ``dense_1`` for the first dense layer of the graph, then ``dense_2``..."""
+    made = _LAYERS_MADE.setdefault(get_default_graph(), {})
+    made[base] = made.get(base, 0) + 1
+    return f"{base}_{made[base]}"
 
 
 class Dense(Layer):
@@ -92,6 +110,8 @@ class Dense(Layer):
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
+        if input_shape.ndims is not None and input_shape.ndims < 2:
+            self._refuse_rank(input_shape, ": expected min_ndim=2")   # TF1 prints the colon twice
         if input_shape.ndims is None or input_shape[-1].value is None:
             raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
         self.kernel = self.add_weight("kernel", [input_shape[-1].value, self.units],
@@ -161,17 +181,19 @@ class Conv2D(Layer):
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     def build(self, input_shape):
-        if input_shape.ndims != 4 or input_shape[-1].value is None:
-            raise ValueError("The channel dimension of the inputs should be defined. Found `None`."
-                             if input_shape.ndims == 4 else
-                             f"Input 0 of layer conv2d is incompatible with the layer: expected ndim=4, "
-                             f"found ndim={input_shape.ndims}. Full shape received: {input_shape}")
-        shape = list(self.kernel_size) + [input_shape[-1].value, self.filters]
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        if input_shape.ndims != 4:
+            self._refuse_rank(input_shape, "expected ndim=4")
+        if input_shape[-1].value is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        self.kernel = self.add_weight("kernel", self._kernel_shape(input_shape[-1].value),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = self.add_weight("bias", [self.filters], initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
+
+    def _kernel_shape(self, channels: int) -> list:
+        return list(self.kernel_size) + [channels, self.filters]
 
     def call(self, inputs):
         outputs = conv_ops.conv2d(inputs, self.kernel, strides=[1, *self.strides, 1], padding=self.padding,
@@ -243,6 +265,48 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
                  _reuse=reuse)(inputs)
 
 
+class Conv2DTranspose(Conv2D):
+    """A transposed 2-D convolution ("deconvolution") layer: ``tf.nn.conv2d_transpose`` through a kernel
+    ``[kh, kw, filters, in]``, then bias and activation; each image side grows by ``strides``
+    (``size * stride`` with 'same' padding, ``size * stride + max(k - stride, 0)`` with 'valid')."""
+
+    _base_name = "conv2d_transpose"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                 activation=None, use_bias=True, kernel_initializer=None, bias_initializer=init_ops.zeros_initializer(),
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, (1, 1), activation, use_bias,
+                         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, trainable, name, **kwargs)
+
+    def _kernel_shape(self, channels: int) -> list:
+        return list(self.kernel_size) + [self.filters, channels]
+
+    def call(self, inputs):
+        sizes = shape_ops.shape(inputs)
+        sides = [(sizes[i] if inputs.shape[i].value is None else inputs.shape[i].value) * stride
+                 + (max(kernel - stride, 0) if self.padding == "VALID" else 0)
+                 for i, kernel, stride in zip((1, 2), self.kernel_size, self.strides)]
+        output_shape = array_ops.stack([sizes[0]] + sides + [self.filters])
+        outputs = conv_ops.conv2d_transpose(inputs, self.kernel, output_shape, [1, *self.strides, 1], self.padding)
+        outputs.set_shape([inputs.shape[0].value] + [side if isinstance(side, int) else None for side in sides]
+                          + [self.filters])
+        return _finish(self, outputs)
+
+
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
+                     activation=None, use_bias=True, kernel_initializer=None,
+                     bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+                     name=None, reuse=None) -> Tensor:
+    """``tf.layers.conv2d_transpose``: a transposed convolution layer (see :class:`Conv2DTranspose`)."""
+    return Conv2DTranspose(filters, kernel_size, strides, padding, data_format, activation, use_bias,
+                           kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                           activity_regularizer, kernel_constraint, bias_constraint, trainable, name,
+                           _reuse=reuse)(inputs)
+
+
 def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
            dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
            bias_initializer=init_ops.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
@@ -302,10 +366,10 @@ class BatchNormalization(Layer):
             raise ValueError(f"Input has undefined `axis` dimension. Input shape: {input_shape}")
         channels = [input_shape[self.axis].value]
         beta_init, gamma_init, mean_init, variance_init = self.initializers
-        self.beta = self.add_weight("beta", channels, initializer=beta_init,
-                                    regularizer=self.regularizers[0]) if self.center else None
         self.gamma = self.add_weight("gamma", channels, initializer=gamma_init,
                                      regularizer=self.regularizers[1]) if self.scale else None
+        self.beta = self.add_weight("beta", channels, initializer=beta_init,
+                                    regularizer=self.regularizers[0]) if self.center else None
         self.moving_mean = self.add_weight("moving_mean", channels, initializer=mean_init, trainable=False)
         self.moving_variance = self.add_weight("moving_variance", channels, initializer=variance_init,
                                                trainable=False)

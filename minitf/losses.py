@@ -14,8 +14,9 @@ from . import dtypes, tf1_api
 from .graph import GraphKeys, add_to_collection, get_collection, name_scope
 from .ops.array_ops import constant, ones_like, squeeze, stop_gradient, where, zeros_like
 from .ops.base import convert_to_tensor
-from .ops.math_ops import add_n, cast, div_no_nan, equal, multiply, reduce_sum, squared_difference
-from .ops.nn_ops import (sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
+from .ops.math_ops import (abs_, add, add_n, cast, div_no_nan, equal, log, minimum, multiply, negative, reduce_sum,
+                           square, squared_difference, subtract)
+from .ops.nn_ops import (relu, sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
                          sparse_softmax_cross_entropy_with_logits)
 from .ops.shape_ops import shape, size
 
@@ -93,16 +94,57 @@ def _assert_compatible(a, b):
         raise ValueError(f"Shapes {a.shape} and {b.shape} are incompatible")
 
 
-def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
-                       reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """``tf.losses.mean_squared_error``: the mean of ``(predictions - labels)**2``, named ``.../value``."""
-    _check(labels, predictions)
-    with name_scope(scope, "mean_squared_error", [predictions, labels, weights]) as scope:
+def _elementwise(loss_fn, default_scope, labels, predictions, weights, scope, loss_collection, reduction,
+                 labels_name="labels"):
+    """A loss of each prediction against its label (float32, shapes compatible), weighted and reduced."""
+    _check(labels, predictions, labels_name)
+    with name_scope(scope, default_scope, [predictions, labels, weights]) as scope:
         predictions = cast(predictions, dtypes.float32)
         labels = cast(labels, dtypes.float32)
         _assert_compatible(predictions, labels)
-        losses = squared_difference(predictions, labels)
-        return compute_weighted_loss(losses, weights, scope, loss_collection, reduction=reduction)
+        return compute_weighted_loss(loss_fn(labels, predictions), weights, scope, loss_collection, reduction=reduction)
+
+
+def mean_squared_error(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+                       reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.losses.mean_squared_error``: the mean of ``(predictions - labels)**2``, named ``.../value``."""
+    return _elementwise(lambda y, p: squared_difference(p, y), "mean_squared_error", labels, predictions, weights,
+                        scope, loss_collection, reduction)
+
+
+def absolute_difference(labels, predictions, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.losses.absolute_difference``: the mean of ``|predictions - labels|``."""
+    return _elementwise(lambda y, p: abs_(subtract(p, y)), "absolute_difference", labels, predictions, weights,
+                        scope, loss_collection, reduction)
+
+
+def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+               reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.losses.huber_loss``: ``e**2 / 2`` where the error ``|e| <= delta``, linear (slope ``delta``) beyond."""
+    def huber(y, p):
+        error = abs_(subtract(p, y))
+        quadratic = minimum(error, delta)
+        return add(multiply(0.5, square(quadratic)), multiply(delta, subtract(error, quadratic)))
+
+    return _elementwise(huber, "huber_loss", labels, predictions, weights, scope, loss_collection, reduction)
+
+
+def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None, loss_collection=GraphKeys.LOSSES,
+             reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.losses.log_loss``: ``-y log(p + eps) - (1 - y) log(1 - p + eps)`` for probabilities ``p``."""
+    def log_loss_of(y, p):
+        return subtract(negative(multiply(y, log(add(p, epsilon)))),
+                        multiply(subtract(1.0, y), log(add(subtract(1.0, p), epsilon))))
+
+    return _elementwise(log_loss_of, "log_loss", labels, predictions, weights, scope, loss_collection, reduction)
+
+
+def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+               reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """``tf.losses.hinge_loss``: ``max(0, 1 - (2y - 1) * logits)`` for labels ``y`` in {0, 1}."""
+    return _elementwise(lambda y, x: relu(subtract(1.0, multiply(subtract(multiply(2.0, y), 1.0), x))), "hinge_loss",
+                        labels, logits, weights, scope, loss_collection, reduction)
 
 
 def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,

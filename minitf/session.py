@@ -44,7 +44,7 @@ import numpy as np
 from . import dtypes, errors
 from .backend import from_numpy, to_numpy
 from .graph import Operation, Tensor, default_session, get_default_graph
-from .ops.base import SKIPPED, Op
+from .ops.base import SKIPPED, Op, shape_list
 
 
 class _Fetches:
@@ -101,8 +101,8 @@ def _as_fetch_element(graph, fetch):
         try:
             return graph.as_graph_element(fetch)
         except (KeyError, ValueError) as e:
-            raise ValueError(f"Argument `fetch` = {fetch!r} cannot be interpreted as a Tensor. ({e})") from None
-    raise TypeError(f"Argument `fetch` = {fetch!r} has invalid type \"{type(fetch).__name__}\" must be a "
+            raise ValueError(f"Argument `fetch` = {fetch} cannot be interpreted as a Tensor. ({e})") from None
+    raise TypeError(f"Argument `fetch` = {fetch} has invalid type \"{type(fetch).__name__}\" must be a "
                     f"string or Tensor. (Can not convert a {type(fetch).__name__} into a Tensor or Operation.)")
 
 
@@ -111,7 +111,7 @@ def _feed_tensor(graph, key) -> Tensor:
         key = key._as_graph_element()
     if isinstance(key, Tensor):
         if key.graph is not graph:
-            raise ValueError(f"Cannot interpret feed_dict key as Tensor: Tensor {key} is not an element of this graph.")
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: Tensor {key} is not an element of this graph.")
         return key
     if isinstance(key, str):
         try:
@@ -169,12 +169,16 @@ class _Plan:
             slots.setdefault(t, len(slots))
         self.feed_slots = [slots[t] for t in feed_tensors]
         self.steps = []
+        self.readers: dict = {}   # variable op -> the first op that reads its value (TF1 names that one)
         status: dict = {}   # op that may be skipped -> the slot that holds SKIPPED when it was
         ops = _needed_ops(elements, set(feed_tensors))
         work = Counter(key for op in ops if (key := op.kind.shared_work(op)) is not None)
         self.shared_slot = None   # the slot of the dict in which kernels share work during a run
         from_shapes: set = set()  # ops whose values depend on shapes only: computed once per shape
         for op in ops:
+            for i, t in enumerate(op.inputs):
+                if t.dtype.is_ref_dtype and i not in op.kind.ref_inputs:
+                    self.readers.setdefault(t.op, op)
             for t in op.outputs:
                 slots.setdefault(t, len(slots))
             ins = tuple(slots[t] for i, t in enumerate(op.inputs) if i not in op.kind.ref_inputs)
@@ -226,14 +230,18 @@ class _Plan:
                         for slot in dead:
                             values[slot] = None
         except errors.OpError as e:
-            if e.op is None:
-                e.op, e.node_def = op, op.node_def
-                e.message = e.args[0] if e.args else e.message
+            if e.op is None:   # a kernel's own error: name the op it failed in (a variable's first reader)
+                reader = self.readers.get(op)
+                failed, shapes = (reader, [t.shape for t in reader.inputs]) if reader else \
+                    (op, [getattr(v, "shape", ()) for v in _inputs_of(op, values, ins)])
+                e.op, e.node_def = failed, failed.node_def
+                e.message = (e.args[0] if e.args else e.message) + _node_line(failed, shapes)
+                e.args = (e.message,)
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
             if op is None:
                 raise
-            raise _kernel_error(e, op, [values[i] for i in ins]) from e
+            raise _kernel_error(e, op, _inputs_of(op, values, ins)) from e
         if self.may_skip_fetch:
             _refuse_skipped(self.elements, [None if slot is None else values[slot] for slot in self.fetch_slots])
         return [None if slot is None else _fetched(values[slot], copy)
@@ -340,15 +348,31 @@ def _refuse_skipped(elements, fetched) -> None:
 _ERROR_CLASSES = {MemoryError: errors.ResourceExhaustedError, NotImplementedError: errors.UnimplementedError}
 
 
+def _inputs_of(op: Operation, values: list, ins: tuple) -> list:
+    """The input values ``op``'s kernel was called with (without the skip flags a step waits for)."""
+    return [values[i] for i in ins[:len(op.inputs) - len(op.kind.ref_inputs)]]
+
+
 def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpError:
-    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: InvalidArgumentError
-    (most often), its message, and the node, its type and its inputs' shapes."""
-    shapes = ", ".join("[" + ",".join(str(n) for n in getattr(v, "shape", ())) + "]" for v in inputs)
+    """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: the error TF1's kernel
+    raises there when the op knows it (``Op.kernel_error``), else InvalidArgumentError (most often)
+    with the exception's message; either way naming the node, its type and its inputs' shapes."""
+    known = op.kind.kernel_error(error, *inputs)
+    if known is not None:
+        known.op, known.node_def = op, op.node_def
+        known.message = known.message + _node_line(op, [getattr(v, "shape", ()) for v in inputs])
+        known.args = (known.message,)
+        return known
     text = str(error) if not isinstance(error, KeyError) else f"key {error}"
-    message = (f"{type(error).__name__}: {text}\n\t [[node {op.name} ({op.type}) with input shapes: "
-               f"{shapes or 'none'}]]")
     cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
-    return cls(op.node_def, op, message)
+    shapes = [getattr(v, "shape", ()) for v in inputs]
+    return cls(op.node_def, op, f"{type(error).__name__}: {text}{_node_line(op, shapes)}")
+
+
+def _node_line(op: Operation, shapes: list) -> str:
+    """The line TF1 ends a run-time error with, naming the node (with its type and input shapes)."""
+    shown = ", ".join(shape_list(s) for s in shapes)
+    return f"\n\t [[node {op.name} ({op.type}) with input shapes: {shown or 'none'}]]"
 
 
 def _needed_ops(elements, fed: set) -> list:
@@ -567,10 +591,9 @@ class Session:
         """The array of a variable, or TF1's FailedPreconditionError if it was never initialised."""
         try:
             return self.variables[var_op]
-        except KeyError:
-            raise errors.FailedPreconditionError(
-                None, var_op, f"Attempting to use uninitialized value {var_op.name}\n"
-                              f"\t [[{{{{node {var_op.name}}}}}]]") from None
+        except KeyError:   # the Session names the op that read it
+            raise errors.FailedPreconditionError(None, None, f"Attempting to use uninitialized value "
+                                                             f"{var_op.name}") from None
 
     def random_generator(self, op, seed):
         """The random generator of one random op in this session (repeatable when seeded)."""

@@ -15,9 +15,10 @@ class Dimension:
         if isinstance(value, Dimension):
             value = value.value
         if value is not None:
-            if isinstance(value, float) and not value.is_integer():
-                raise TypeError(f"Dimension value must be integer or None, got {value!r}")
-            value = int(value)
+            number = int(value)
+            if not isinstance(value, (str, bytes)) and number != value:
+                raise ValueError(f"Ambiguous dimension: {value}")
+            value = number
             if value < 0:
                 raise ValueError(f"Dimension {value} must be >= 0")
         self._value = value

@@ -11,6 +11,7 @@ them when the scope says ``reuse=True``.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import threading
 import traceback
 import weakref
@@ -33,7 +34,16 @@ class Variable:
     >>> x = tf.Variable(5, name='x')
     >>> x
     <tf.Variable 'x:0' shape=() dtype=int32_ref>
+
+    With eager execution on (``tf.enable_eager_execution()``), ``tf.Variable(...)`` makes a
+    variable that holds its value, as TF 1.15 does: the eager context's (minitf.v2's).
     """
+
+    def __new__(cls, *args, **kwargs):
+        graph = get_default_graph()
+        if cls is Variable and graph.executes_eagerly and kwargs.get("variable_def") is None:
+            return graph.make_variable(**_EAGER_SIGNATURE.bind(*args, **kwargs).arguments)
+        return super().__new__(cls)
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
@@ -197,6 +207,11 @@ def model_variables(scope=None) -> list:
     return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
+def moving_average_variables(scope=None) -> list:
+    """The variables a ``tf.train.ExponentialMovingAverage`` keeps averages of."""
+    return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
+
+
 def variables_initializer(var_list, name="init"):
     """One op that runs the ``initializer`` of each variable in ``var_list``."""
     if var_list:
@@ -209,11 +224,13 @@ def global_variables_initializer():
     return variables_initializer(global_variables())
 
 
-initialize_all_variables = global_variables_initializer
-
-
 def local_variables_initializer():
     return variables_initializer(local_variables(), name="init")
+
+
+# TF1's deprecated spellings, which TF 1.15 still exports
+initialize_all_variables, initialize_local_variables = global_variables_initializer, local_variables_initializer
+initialize_variables = variables_initializer
 
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
@@ -227,6 +244,10 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
 
 
 # ---- variable scopes and get_variable ------------------------------------------------------
+_EAGER_SIGNATURE = inspect.signature(Variable.__init__).replace(
+    parameters=list(inspect.signature(Variable.__init__).parameters.values())[1:])
+
+
 class _ReuseMode:
     def __repr__(self):
         return "AUTO_REUSE"

@@ -28,6 +28,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -43,9 +44,12 @@ NOTEBOOKS = [
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# numpy 2 prints scalars with their type (np.float32(3.0)) and large float32 with an exponent; numpy 1 does not
+NUMPY_2 = int(np.__version__.split(".")[0]) >= 2
 
 _executed: dict[tuple[str, int], nbformat.NotebookNode] = {}
 _folders: dict[str, Path] = {}
+_left_behind: dict[tuple[str, int], list[str]] = {}
 
 
 def _read(name: str) -> nbformat.NotebookNode:
@@ -84,9 +88,16 @@ def run_notebook(tmp_path_factory):
                 client.execute()
                 nb.metadata["test_seconds"] = round(time.perf_counter() - started, 1)
             _executed[name, run_number] = nb
+            _left_behind[name, run_number] = files_in(_folders[name])
         return _executed[name, run_number]
 
     return run
+
+
+def files_in(folder: Path) -> list[str]:
+    """The files under ``folder``; an event file's name (its time and host) reads ``events.out.tfevents.*``."""
+    return sorted(re.sub(r"events\.out\.tfevents\..*", "events.out.tfevents.*", str(p.relative_to(folder)))
+                  for p in folder.rglob("*") if p.is_file())
 
 
 # -- helpers that read an executed notebook -------------------------------------------------------
@@ -146,6 +157,24 @@ def assert_ran_clean(nb) -> None:
                 assert "Traceback" not in o.text, o.text
 
 
+def final_curves(nb, snippet: str) -> dict[str, tuple[float, int]]:
+    """What the static picture of the cell's TrainingPlot shows: each metric's last value and its step.
+
+    The static copy is what a saved notebook shows where the live widget cannot run; it must be the
+    final curve, not the empty chart the cell displayed before training began.  JupyterLab shows its
+    HTML (an image of the SVG), so the image must be that same SVG.
+    """
+    static = [o.data for o in cell_with(nb, snippet).outputs
+              if "minitf-static" in o.get("data", {}).get("text/html", "")]
+    assert len(static) == 1, static
+    svg = static[0]["image/svg+xml"]
+    image = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', static[0]["text/html"]).group(1)
+    assert base64.b64decode(image).decode() == svg
+    assert "no values yet" not in svg, svg
+    return {name: (float(value), int(step))
+            for name, value, step in re.findall(r">(\w+): (\S+) \(step (\d+)\)<", svg)}
+
+
 def assert_drawn(nb, snippet: str) -> None:
     """A minitf widget: a live widget plus the static SVG picture shown where JavaScript does not run."""
     kinds = mimes(nb, snippet)
@@ -194,7 +223,8 @@ def lesson_01_tensors(nb):
     assert out(nb, "hello_constant = tf.constant('Hello world!')") == "b'Hello world!'\n"
     assert out(nb, "div = tf.divide(a, b)") == "add: 16\nsubtract: 6\nmultiply: 55\ndivide: 2.2\n"
     assert "<dtype: 'int32'> <dtype: 'float64'>" in out(nb, "print(ad.dtype, div.dtype)")
-    assert out(nb, "print((a // b).dtype)") == "<dtype: 'int32'>\n<dtype: 'float32'>\n1.6777216e+07 16777217.0\n"
+    float32_2_24 = "1.6777216e+07" if NUMPY_2 else "16777216.0"  # numpy 1 prints no exponent
+    assert out(nb, "print((a // b).dtype)") == f"<dtype: 'int32'>\n<dtype: 'float32'>\n{float32_2_24} 16777217.0\n"
     assert "TypeError:" in out(nb, "tf.constant(1) + tf.constant(1.0)")
     assert 'Tensor("zeros_1:0", shape=(10, 299, 299, 3), dtype=float32)' in out(nb, "for t in (a, rank_three")
     assert "[ 6  9 12]\n[2.   2.25 2.5  2.75 3.  ]\n[[9 9 9]\n [9 9 9]]" in out(nb, "print(sess.run(integer_seq_tsr))")
@@ -345,13 +375,21 @@ def lesson_05_regression(nb):
     assert_drawn(nb, "plot = TrainingPlot(metrics=('loss',)")
     steps, W_fit, b_fit = numbers(out(nb, "plot = TrainingPlot(metrics=('loss',)"))
     assert steps == 200 and abs(W_fit - 0.5) < 0.1 and abs(b_fit - 2) < 0.15
-    assert out(nb, "print(len(plot.values['loss'])").startswith("200 losses recorded")
+    recorded = out(nb, "print(len(plot.values['loss'])")
+    assert recorded.startswith("200 losses recorded")
+    (last_loss, last_step), = final_curves(nb, "plot = TrainingPlot(metrics=('loss',)").values()
+    assert last_step == 200 and last_loss == pytest.approx(numbers(recorded)[-1], abs=1e-3)
     assert "image/png" in mimes(nb, "line_y = sess.run(hypothesis")
     for line in out(nb, "curves = {name: train_curve").splitlines():
         assert numbers(line)[-1] < 0.3, line
     assert out(nb, "train_op = tf.train.AdamOptimizer(0.1).minimize") == (
         "['W:0', 'beta1_power:0', 'beta2_power:0', 'W/Adam:0', 'W/Adam_1:0']\n['W:0']\n")
-    assert percent_after(out(nb, "plot = TrainingPlot(metrics=('loss', 'accuracy')"), "training accuracy") >= 0.9
+    logistic = "plot = TrainingPlot(metrics=('loss', 'accuracy')"
+    training_accuracy = percent_after(out(nb, logistic), "training accuracy")
+    assert training_accuracy >= 0.9
+    curves = final_curves(nb, logistic)
+    assert curves["loss"][0] == pytest.approx(numbers(out(nb, logistic))[0], abs=1e-3)
+    assert curves["accuracy"] == (pytest.approx(training_accuracy, abs=1e-3), 200)
     assert "image/png" in mimes(nb, "grid_p = sess.run(probability")
 
 
@@ -394,7 +432,10 @@ def lesson_07_mnist(nb):
     assert 'Tensor("Relu:0", shape=(?, 200), dtype=float32)' in out(nb, "fc1 = fc_layer(x, h1")
     loop = out(nb, "for epoch in range(1):")
     assert "Training epoch: 1" in loop and percent_after(loop, "validation accuracy:") > 0.5
-    assert_drawn(nb, "plot = TrainingPlot(metrics=('loss', 'accuracy', 'validation_accuracy')")
+    mlp_plot = "plot = TrainingPlot(metrics=('loss', 'accuracy', 'validation_accuracy')"
+    assert_drawn(nb, mlp_plot)
+    validation = final_curves(nb, mlp_plot)["validation_accuracy"][0]
+    assert validation == pytest.approx(percent_after(out(nb, mlp_plot), "epochs:"), abs=2e-4)
     mlp = percent_after(out(nb, "mlp_test_accuracy = accuracy.eval"), "test accuracy:")
     assert mlp >= 0.85
     assert "image/png" in mimes(nb, "mlp_confusion = confusion_matrix")
@@ -406,6 +447,8 @@ def lesson_07_mnist(nb):
     assert out(nb, "print(sum(int(np.prod(") == "3274634 weights\n"
     assert_drawn(nb, "from minitf.widgets import show_graph")
     assert "trained 150 steps; latest checkpoint: checkpoints/cnn.ckpt-150" in out(nb, "writer = tf.summary.FileWriter")
+    assert {name: step for name, (_, step) in final_curves(nb, "writer = tf.summary.FileWriter").items()} == {
+        "loss": 150, "accuracy": 150}
     scores = out(nb, "cnn_predictions = predict(test_images)")
     cnn = percent_after(scores, "convolutional network, test accuracy:")
     assert cnn >= 0.85
@@ -438,6 +481,7 @@ def lesson_08_tf1_to_tf2(nb):
     assert set(rows) == {"Session", "GradientTape", "Keras"}
     assert all(accuracy >= 80 for _, accuracy in rows.values()), table
     assert_drawn(nb, "TrainingPlotCallback(every=50)")
+    assert {"loss", "accuracy"} <= set(final_curves(nb, "TrainingPlotCallback(every=50)"))
     assert "Total params: 407,050" in out(nb, "model.summary()")
     assert "'ApplyAdam': 4" in out(nb, "step_graph = model.train_function")
     assert "same predictions: True" in out(nb, "copy.load_weights")
@@ -456,6 +500,8 @@ def test_notebook_teaches_its_lesson(name, run_notebook):
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_teaches_the_same_lesson_when_run_again_in_the_same_folder(name, run_notebook):
     LESSONS[name](run_notebook(name, 2))
+    # what a run writes it first clears: a second run leaves the files the first left, no more
+    assert _left_behind[name, 2] == _left_behind[name, 1]
 
 
 # -- check your understanding ----------------------------------------------------------------------
@@ -495,8 +541,10 @@ def test_the_hidden_answers_are_what_the_cells_print(name, run_notebook):
         printed = "".join(_output_text(o) for o in code.outputs)
         assert printed and all(o.output_type != "error" for o in code.outputs), (name, n, code.outputs)
         if (name, n) not in UNQUOTED:
+            numpy_1_answer = re.sub(r"np\.\w+\(([^()]*)\)", r"\1", answer)  # np.float32(3.0) shows as 3.0
             for line in printed.splitlines():
-                assert line.strip() in answer, f"{name}, item {n}: the answer does not say {line.strip()!r}"
+                assert line.strip() in (answer if NUMPY_2 else numpy_1_answer), \
+                    f"{name}, item {n}: the answer does not say {line.strip()!r}"
 
 
 # -- what the notebooks say, read without running them ---------------------------------------------

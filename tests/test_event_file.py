@@ -14,7 +14,7 @@ import pytest
 from minitf import crc32c, dtypes, protos
 from minitf.summary import event_file
 
-pytest.importorskip("tensorboard")
+pytest.importorskip("tensorboard", reason="summaries need TensorBoard's protocol buffers: pip install tensorboard")
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
 from tensorboard.compat.proto import event_pb2, graph_pb2, summary_pb2  # noqa: E402
 from tensorboard.compat.tensorflow_stub import errors as stub_errors  # noqa: E402

@@ -16,6 +16,7 @@ import pytest
 import minitf as tf
 from minitf.ops.array_ops import Slice
 from minitf.ops.base import apply_op, create_op, gradient_function, registered_ops
+from minitf.ops.math_ops import Add
 from minitf.ops.nn_ops import SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits
 
 SOURCE_OPS = {"Const", "Placeholder"}   # no inputs: nothing to differentiate through
@@ -137,6 +138,7 @@ def activation_grad_both(fn):
 CASES = {
     "Abs": [Case(tf.abs, [3, 4], away=0.1)],
     "AddN": [Case(lambda a, b, c: tf.add_n([a, b, c]), [2, 3], [2, 3], [2, 3])],
+    "Add": [Case(lambda a, b: apply_op(Add(), (a, b), "Add"), [2, 3], [3])],   # TF1's Add (minitf: strings)
     "AddV2": binary_cases(lambda a, b: a + b, seed=1),
     "AvgPool": [Case(pool(tf.nn.avg_pool), [2, 5, 5, 3]), Case(pool(tf.nn.avg_pool, 2, 1, "VALID"), [1, 4, 3, 2]),
                 Case(pool(tf.nn.avg_pool, 2, 2, "SAME"), [2, 5, 4, 1], dynamic=True)],
@@ -221,7 +223,7 @@ CASES = {
     "Sigmoid": [Case(tf.sigmoid, [3, 2])],
     "Sign": [Case(lambda x: tf.sign(x) * x, [4], away=0.1)],
     "Sin": [Case(tf.sin, [4])],
-    "Slice": [Case(slice_op([0, 1], [2, -1]), [3, 3])],
+    "Slice": [Case(slice_op([0, 1], [2, -1]), [3, 3]), Case(lambda x: tf.slice(x, [1, 0], [1, 2]), [3, 3])],
     "SliceGrad": [Case(grad_of(slice_op([1, 1], [2, 2]), np.zeros((3, 4))), [2, 2])],
     "Softmax": [Case(tf.nn.softmax, [3, 4]), Case(lambda x: tf.nn.softmax(x, axis=0), [3, 2]),
                 Case(tf.nn.softmax, [2, 3], dynamic=True)],
@@ -231,13 +233,14 @@ CASES = {
     "Softplus": [Case(tf.nn.softplus, [3, 4])],
     "SoftplusGrad": [Case(activation_grad_both(tf.nn.softplus), [3, 4], [3, 4])],
     "SparseSoftmaxCrossEntropyWithLogits": [Case(sparse_both_outputs, [3, 4])],
-    "SplitV": [Case(lambda x: tf.split(x, [1, 2], axis=1), [2, 3]), Case(lambda x: tf.split(x, 2, axis=0), [4, 2])],
+    "Split": [Case(lambda x: tf.split(x, 2, axis=0), [4, 2]), Case(lambda x: tf.split(x, 3, axis=-1), [2, 3])],
+    "SplitV": [Case(lambda x: tf.split(x, [1, 2], axis=1), [2, 3]), Case(lambda x: tf.split(x, [2, -1]), [5, 2])],
     "Sqrt": [Case(tf.sqrt, positive([4]))],
     "Square": [Case(tf.square, [4])],
     "SquaredDifference": binary_cases(tf.squared_difference, seed=4),
     "Squeeze": [Case(tf.squeeze, [2, 1, 3]), Case(lambda x: tf.squeeze(x, [0]), [1, 3])],
     "StridedSlice": [Case(lambda x: x[1:, ::2], [3, 5]), Case(lambda x: x[0], [3, 2]), Case(lambda x: x[..., 1], [2, 2, 3]),
-                     Case(lambda x: tf.slice(x, [0, 1], [2, -1]), [3, 3])],
+                     Case(lambda x: x[1:3, -2], [4, 3])],
     "StridedSliceGrad": [Case(grad_of(lambda x: x[1:, ::2], np.zeros((3, 5))), [2, 3])],
     "Sub": binary_cases(lambda a, b: a - b, seed=5),
     "Sum": [Case(tf.reduce_sum, [3, 4]), Case(lambda x: tf.reduce_sum(x, 1), [3, 4]),
@@ -247,6 +250,32 @@ CASES = {
     "Tile": [Case(lambda x: tf.tile(x, [2, 3]), [2, 2])],
     "Transpose": [Case(tf.transpose, [2, 3]), Case(lambda x: tf.transpose(x, [1, 2, 0]), [2, 3, 4])],
     "Unpack": [Case(lambda x: tf.unstack(x, axis=1), [2, 3])],
+    # TF1's wider math and array ops (tests/data/tf1_oracle/symbols.py checks their values against TF 1.15)
+    "Tan": [Case(tf.tan, [4], low=-1.2, high=1.2)],
+    "Asin": [Case(tf.asin, [4], low=-0.9, high=0.9)],
+    "Acos": [Case(tf.acos, [4], low=-0.9, high=0.9)],
+    "Atan": [Case(tf.atan, [4])],
+    "Sinh": [Case(tf.sinh, [4])],
+    "Cosh": [Case(tf.cosh, [4])],
+    "Erf": [Case(tf.erf, [2, 3])],
+    "Expm1": [Case(tf.expm1, [2, 3])],
+    "Atan2": binary_cases(tf.atan2, seed=6, away=0.3),
+    "Cumsum": [Case(lambda x: tf.cumsum(x, 1), [2, 3]), Case(lambda x: tf.cumsum(x, 0, exclusive=True), [3, 2]),
+               Case(lambda x: tf.cumsum(x, -1, exclusive=True, reverse=True), [2, 4], dynamic=True)],
+    "Cumprod": [Case(lambda x: tf.cumprod(x, 1), [2, 3], away=0.3),
+                Case(lambda x: tf.cumprod(x, 0, exclusive=True, reverse=True), [3, 2], away=0.3)],
+    "ReverseV2": [Case(lambda x: tf.reverse(x, [1]), [2, 3]), Case(lambda x: tf.reverse(x, [0, -1]), [2, 3, 2])],
+    "Pad": [Case(lambda x: tf.pad(x, [[1, 0], [2, 1]]), [2, 3]), Case(lambda x: tf.pad(x, [[0, 1]]), [3], dynamic=True)],
+    "PadV2": [Case(lambda x: tf.pad(x, [[1, 1], [0, 2]], constant_values=2.0), [2, 3])],
+    "MirrorPad": [Case(lambda x: tf.pad(x, [[1, 2], [2, 1]], "REFLECT"), [3, 4]),
+                  Case(lambda x: tf.pad(x, [[2, 1], [0, 3]], "SYMMETRIC"), [3, 4])],
+    "MirrorPadGrad": [Case(grad_of(lambda x: tf.pad(x, [[1, 2], [2, 1]], "REFLECT"), np.zeros((3, 4))), [6, 7]),
+                      Case(grad_of(lambda x: tf.pad(x, [[2, 1], [0, 3]], "SYMMETRIC"), np.zeros((3, 4))), [6, 7])],
+    "Diag": [Case(tf.diag, [3]), Case(tf.diag, [2, 2])],
+    "GatherNd": [Case(lambda p: tf.gather_nd(p, [[0, 1], [2, 0], [0, 1]]), [3, 2]),
+                 Case(lambda p: tf.gather_nd(p, [[1]]), [2, 3], dynamic=True)],
+    "ScatterNd": [Case(lambda u: tf.scatter_nd([[1], [3], [1]], u, [5, 2]), [3, 2])],
+    "DiagPart": [Case(tf.diag_part, [3, 3]), Case(tf.diag_part, [2, 3, 2, 3])],
 }
 
 

@@ -277,7 +277,7 @@ def test_conv2d_shapes_names_and_errors():
         tf.nn.conv2d(tf.zeros([28, 28, 1]), tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="SAME")
     with pytest.raises(ValueError, match="does not yet support strides in the batch and depth dimensions"):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[2, 1, 1, 1], padding="SAME")
-    with pytest.raises(ValueError, match="padding must be 'SAME' or 'VALID'"):
+    with pytest.raises(ValueError, match="^Attr 'padding' of 'Conv2D' Op passed string 'same' not in: "):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="same")
     with pytest.raises(ValueError, match="NHWC"):
         tf.nn.conv2d(x, tf.zeros([5, 5, 1, 32]), strides=[1, 1, 1, 1], padding="SAME", data_format="NCHW")
@@ -326,6 +326,20 @@ def test_conv2d_gradients_match_direct_loops(shape, kernel, stride, padding, dil
     expected_dx, expected_dw = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, stride, padding, dilation)
     np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(dw, expected_dw, rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_input_gradient_goes_a_few_images_at_a_time(monkeypatch):
+    """The input gradient adds its shares back block by block of images (the last block shorter)."""
+    from minitf.ops import conv_ops
+
+    monkeypatch.setattr(conv_ops, "_COL2IM_BYTES", 2 * 4 * 4 * (3 * 3 * 2) * 4)   # two 4x4 images' shares per block
+    x = RNG.standard_normal((5, 7, 7, 2)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, 2, 3)).astype(np.float32)
+    out = tf.nn.conv2d(x, w, strides=[1, 2, 2, 1], padding="SAME")
+    g = RNG.standard_normal(out.shape.as_list()).astype(np.float32)
+    dx = run(tf.gradients(out, out.op.inputs[0], grad_ys=g)[0])
+    expected_dx, _ = np_conv_grads(x.astype(np.float64), w.astype(np.float64), g, 2, "SAME")
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-4, atol=1e-4)
 
 
 def np_max_pool_grad(x, g, k, stride, padding):

@@ -20,10 +20,10 @@ def test_batch_normalization_layer_trains_on_batch_statistics_and_tracks_moving_
     training = tf.placeholder(tf.bool, []) if training_is_a_tensor else True
     y = tf.layers.batch_normalization(x, training=training, momentum=0.9)
     y_eval = tf.layers.batch_normalization(x, training=False, name="batch_normalization", reuse=True)
-    assert [v.name for v in tf.global_variables()] == [
-        "batch_normalization/beta:0", "batch_normalization/gamma:0", "batch_normalization/moving_mean:0",
+    assert [v.name for v in tf.global_variables()] == [     # TF 1.15's order: gamma first
+        "batch_normalization/gamma:0", "batch_normalization/beta:0", "batch_normalization/moving_mean:0",
         "batch_normalization/moving_variance:0"]
-    assert [v.name for v in tf.trainable_variables()] == ["batch_normalization/beta:0", "batch_normalization/gamma:0"]
+    assert [v.name for v in tf.trainable_variables()] == ["batch_normalization/gamma:0", "batch_normalization/beta:0"]
     data = np.array([[1.0, 2.0, 3.0], [3.0, 6.0, 9.0]], np.float32)
     feed = {x: data, **({training: True} if training_is_a_tensor else {})}
     updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)

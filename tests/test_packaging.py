@@ -82,3 +82,28 @@ def test_the_setup_cell_only_reports_when_the_course_engine_is_there(tmp_path):
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"minitf {minitf.MINITF_VERSION} (minitf-course) is ready.\n"
+
+
+WITHOUT_TENSORBOARD = """\
+import sys, tempfile
+sys.modules["tensorboard"] = None  # as in an environment with only `pip install minitf-course`
+import minitf as tf
+
+logs = tempfile.mkdtemp()
+tf.constant(1.0, name="a")
+try:
+    tf.summary.FileWriter(logs, tf.get_default_graph())
+except ImportError as error:
+    print("FileWriter:", error)
+"""
+
+
+def test_without_tensorboard_the_engine_imports_and_a_file_writer_says_what_to_install(tmp_path):
+    """TensorBoard is in the `kernel` extra, not in the engine's dependencies: the engine runs
+    without it, and what needs its protocol buffers fails saying so (the Saver: tests/test_saver.py)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-c", WITHOUT_TENSORBOARD], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("FileWriter: writing summaries and graphs needs TensorBoard's protocol "
+                                  "buffers: pip install tensorboard"), done.stdout

@@ -3,8 +3,9 @@
 `probes/probe_tf1_behaviour.py` prints one entry per behaviour (names, dtypes, reprs, run
 results, error texts); `probe_tf1_behaviour.tf.txt` is what real TensorFlow printed.  Each
 entry becomes a test case.  Differences that are not behaviour (module paths in type names,
-TF2's "Graph execution error" wrapper lines, object addresses) are normalised away; numbers
-compare with the acceptance runner's numeric tolerance.  Skipped without ../shared.
+TF2's "Graph execution error" wrapper lines, the line naming the node that failed, object
+addresses) are normalised away; numbers compare with the acceptance runner's numeric tolerance.
+Skipped without ../shared.
 """
 import importlib.util
 import os
@@ -39,7 +40,7 @@ def normalise(text: str) -> str:
     for line in text.splitlines():
         stripped = line.strip()
         if stripped in ("Graph execution error:",) or stripped.startswith("Node: '") or \
-                stripped.startswith("[[{{node") or stripped.startswith("Original error:"):
+                stripped.startswith(("[[{{node", "[[node ")) or stripped.startswith("Original error:"):
             continue
         line = line.replace(" Graph execution error:", "")                   # TF2's wrapper
         line = re.sub(r"\[[\w.]+\.(\w+)\]$", r"[\1]", line)                  # type annotations

@@ -7,17 +7,19 @@ must pass on the first and fail, with a helpful message, on the second.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import minitf as tf
-from minitf.selfcheck import QUESTIONS, CheckFailed, CheckTimeout, check
+from minitf.selfcheck import QUESTIONS, CheckFailed, CheckTimeout, check, core
 
 nbformat = pytest.importorskip("nbformat")
 inputtransformer2 = pytest.importorskip("IPython.core.inputtransformer2")
@@ -161,6 +163,59 @@ def test_an_endless_loop_is_stopped_with_a_clear_message(monkeypatch):
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_an_answer_that_swallows_the_stop_is_stopped_all_the_same(monkeypatch):
+    """A bare except catches the first stop: the stop comes again, and every line still running
+    raises it, the except clause included (issue #13: the one-shot signal hung the check)."""
+    _with_timeout(monkeypatch, "04.q2", 0.5)
+
+    def count_to(n):
+        while True:
+            try:
+                time.sleep(0.5)
+            except:  # noqa: E722 - the point of the test
+                pass
+
+    trace = sys.gettrace()
+    with pytest.raises(CheckTimeout, match=r"04\.q2: the check was stopped after 0\.5 s: your code did not finish"):
+        check("04.q2", {"count_to": count_to})
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and sys.gettrace() is trace
+    check("01.q2", {"ranks": [0, 1, 2, 3], "shapes": [[], [3], [2, 3], [2, 1, 3]]})  # the next check runs as usual
+    time.sleep(core.GRACE + 0.5)   # the hard limit's watchdog stood down: this process still runs
+
+
+HARD_STOP = """
+import dataclasses, time
+from minitf.selfcheck import QUESTIONS, check
+QUESTIONS["04.q2"] = dataclasses.replace(QUESTIONS["04.q2"], timeout=0.5)
+
+def count_to(n):
+    while True:
+        try:
+            try:
+                time.sleep(0.5)
+            except BaseException:   # catches the stop
+                pass
+        except BaseException:       # catches the stop raised again on the inner except line
+            pass
+
+check("04.q2", {"count_to": count_to})
+print("the check returned")
+"""
+
+
+def test_an_answer_that_outlasts_every_stop_ends_its_process_saying_why():
+    """Nested excepts in a loop catch the stop raised again on the inner except line, and no
+    Python code can end that answer: the hard limit ends its process (the kernel), saying why."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", HARD_STOP], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert done.returncode == -signal.SIGKILL, (done.returncode, done.stdout, done.stderr)
+    assert time.monotonic() - started < 0.5 + core.GRACE + 30   # the limit, the grace, Python's start-up
+    assert "the check returned" not in done.stdout
+    assert "the check was stopped after 0.5 s" in done.stderr and "caught every stop" in done.stderr
+    assert "restart it, then run the cells above again" in done.stderr
+
+
 def test_outside_the_main_thread_the_time_limit_still_returns_control(monkeypatch):
     _with_timeout(monkeypatch, "04.q2", 0.5)
     stop = threading.Event()
@@ -232,3 +287,13 @@ def test_in_a_jupyter_kernel_a_failed_check_shows_only_the_message_and_the_stude
     traceback = "\n".join(raised[0].traceback)
     assert "return images.reshape([-1, 784])" in traceback and "minitf/selfcheck" not in traceback
     assert [(o.output_type, o.text) for o in passed] == [("stream", "✔ 01.q2 passed.\n")]
+
+
+def test_in_a_jupyter_kernel_the_hard_limit_says_why_before_the_kernel_ends():
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(HARD_STOP)]
+    with pytest.raises(nbclient.exceptions.DeadKernelError):
+        nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    shown = "".join(o.get("text", "") for o in notebook.cells[0].outputs)
+    assert "✘ the check was stopped after 0.5 s" in shown and "the check ended this Python process" in shown

@@ -106,6 +106,50 @@ def test_tf_random_and_tf_math_spellings():
         assert sess.run(values)[2][0] == 0.0
 
 
+def test_multinomial_draws_each_class_as_often_as_softmax_says():
+    probabilities = np.array([[0.2, 0.5, 0.3], [0.9, 0.05, 0.05]])
+    samples = tf.multinomial(tf.constant(np.log(probabilities), tf.float32), 20000, seed=1)
+    assert samples.shape.as_list() == [2, 20000] and samples.dtype == tf.int64
+    with tf.Session() as sess:
+        drawn = sess.run(samples)
+    with tf.Session() as sess:   # seeded: a new session draws the same
+        np.testing.assert_array_equal(sess.run(samples), drawn)
+    frequencies = [np.bincount(row, minlength=3) / row.size for row in drawn]
+    np.testing.assert_allclose(frequencies, probabilities, atol=0.015)   # about 4 standard deviations
+
+
+def test_a_failing_assert_names_its_data_and_stops_the_run():
+    x = tf.placeholder(tf.float32, [3], name="x")
+    with tf.control_dependencies([tf.assert_non_negative(x, message="x must not be negative")]):
+        y = tf.sqrt(x)
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y, {x: [0.0, 4.0, 9.0]}), [0.0, 2.0, 3.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^assertion failed: \[x must not be negative\] "
+                           r"\[Condition x >= 0 did not hold element-wise:\] \[x \(x:0\) = \] \[1 -4 9\]"):
+            sess.run(y, {x: [1.0, -4.0, 9.0]})
+
+
+def test_random_crops_and_flips_draw_anew_at_each_run():
+    image = np.arange(4 * 5 * 2, dtype=np.float32).reshape(4, 5, 2)
+    crop = tf.random_crop(image, [2, 3, 2])
+    flip = tf.image.random_flip_left_right(image)
+    batch_flip = tf.image.random_flip_up_down(np.stack([image] * 8))
+    windows = {(i, j) for i in range(3) for j in range(3)}
+    with tf.Session() as sess:
+        seen, flips = set(), set()
+        for _ in range(60):
+            got, flipped, batch = sess.run([crop, flip, batch_flip])
+            corner = np.argwhere(image == got[0, 0, 0])[0]
+            np.testing.assert_array_equal(got, image[corner[0]:corner[0] + 2, corner[1]:corner[1] + 3])
+            seen.add(tuple(corner[:2]))
+            assert np.array_equal(flipped, image) or np.array_equal(flipped, image[:, ::-1])
+            flips.add(np.array_equal(flipped, image))
+            assert all(np.array_equal(b, image) or np.array_equal(b, image[::-1]) for b in batch)
+        assert seen == windows and flips == {True, False}
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"^assertion failed: \[Need value.shape >= size"):
+            sess.run(tf.random_crop(image, [5, 1, 1]))
+
+
 def test_compat_helpers():
     assert tf.compat.v1 is tf and tf.compat.as_bytes("é") == b"\xc3\xa9" and tf.compat.as_text(b"ab") == "ab"
     assert tf.compat.as_str_any(3) == "3" and tf.compat.path_to_str(Path("a")) == "a"

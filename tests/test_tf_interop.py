@@ -26,7 +26,8 @@ VERSIONS = ["tf1", "tf2"]
 X_DATA = np.array([[0, 0], [1, 0], [1, 1], [0, 0], [0, 0], [0, 1]], np.float32)
 Y_DATA = np.eye(3, dtype=np.float32)[[0, 1, 2, 0, 0, 2]]
 
-pytest.importorskip("tensorboard")  # graphs (.meta, .pb) are TensorBoard's protobuf messages
+pytest.importorskip("tensorboard",  # graphs (.meta, .pb) are TensorBoard's protobuf messages
+                    reason="graphs need TensorBoard's protocol buffers: pip install tensorboard")
 
 
 def expected(directory: pathlib.Path) -> tuple[dict, dict]:

@@ -242,8 +242,8 @@ def test_large_and_fortran_ordered_variables_update_correctly():
     """Big variables are updated block by block; a variable whose buffer is not C-ordered (its initial
     value was a transpose) as a whole -- both must give the plain formula's result."""
     rng = np.random.RandomState(0)
-    start = rng.standard_normal((300, 250)).astype(np.float32)      # 75000 elements: several blocks
-    scale = rng.uniform(0.5, 2.0, size=(300, 250)).astype(np.float32)
+    start = rng.standard_normal((400, 400)).astype(np.float32)      # 160000 elements: two blocks, one short
+    scale = rng.uniform(0.5, 2.0, size=(400, 400)).astype(np.float32)
     big = tf.Variable(start)
     transposed = tf.Variable(tf.transpose(tf.constant(start.T.copy())))
     loss = tf.reduce_sum(tf.square(big) * scale) + tf.reduce_sum(tf.square(transposed) * scale)

@@ -128,6 +128,23 @@ def test_tf1_graphs_still_work_beside_eager_execution(tf):
     assert tf.executing_eagerly()
 
 
+def test_tf1s_namespace_with_eager_execution_on_as_tf_1_15_runs_it(tf):
+    """After TF 1.15's ``tf.enable_eager_execution()``, TF1's own names run ops at once and its
+    ``tf.Variable`` holds its value, as real TF 1.15 prints and does."""
+    tf1.disable_eager_execution()
+    assert not tf1.executing_eagerly()
+    tf1.enable_eager_execution()
+    assert tf1.executing_eagerly()
+    assert str(tf1.matmul([[2.]], [[2.]])) == "tf.Tensor([[4.]], shape=(1, 1), dtype=float32)"
+    v = tf1.Variable(1.0, name="v", collections=["graph only"], expected_shape=[])
+    v.assign_add(2.0)
+    assert v.numpy() == 3.0 and v.name == "v:0" and v.trainable
+    w = tf1.Variable(np.zeros(2, np.float32), False, None, True, None, "w")     # TF1's positional order
+    assert (w.name, w.trainable, w.shape.as_list()) == ("w:0", False, [2])
+    with tf1.Graph().as_default():
+        assert isinstance(tf1.Variable(1.0), tf1.Variable) and not tf1.executing_eagerly()
+
+
 def test_random_draws_repeat_after_set_seed_and_differ_from_each_other(tf):
     tf.random.set_seed(0)
     a, b = tf.random.uniform([3]).numpy(), tf.random.uniform([3]).numpy()
@@ -212,7 +229,7 @@ def test_modules_find_their_variables(tf):
     assert [v.name for v in model.variables] == ["Variable:0", "b:0", "w:0", "b:0", "w:0"]
     assert model.submodules == tuple(model.layers)
     with pytest.raises(AttributeError, match="minitf.v2 covers eager execution"):
-        tf.data
+        tf.estimator
 
 
 def test_a_kernel_failure_is_an_op_error_naming_the_op(tf):

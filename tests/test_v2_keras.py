@@ -98,6 +98,34 @@ def test_input_shape_builds_at_once_and_conv_layers(keras):
     assert model(np.zeros((5, 8, 8, 1))).shape == (5, 2)
 
 
+def test_batch_normalization_as_tf2_computes_it(keras, tf):
+    """Batch statistics and a moving-average update while training, the moving averages otherwise; the
+    update runs eagerly, in a tf.function and in fit (numbers printed by real TF2 for the same calls)."""
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) ** 1.5
+    bn = keras.layers.BatchNormalization()
+    np.testing.assert_allclose(bn(x, training=True).numpy(), [[-1.141, -1.1937, -1.2221], [-0.6353, -0.5876, -0.5615],
+                                                              [0.2894, 0.3234, 0.3439], [1.4869, 1.4579, 1.4398]],
+                               atol=1e-4)
+    assert [(w.name, w.trainable) for w in bn.weights] == [
+        ("batch_normalization/gamma:0", True), ("batch_normalization/beta:0", True),
+        ("batch_normalization/moving_mean:0", False), ("batch_normalization/moving_variance:0", False)]
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [0.11723, 0.14786, 0.1828], atol=1e-5)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [2.0456, 2.3238, 2.5885], atol=1e-4)
+    np.testing.assert_allclose(bn(x).numpy()[1], [3.5502, 5.1498, 6.8342], atol=1e-4)     # moving averages
+    assert tf1.get_default_graph().get_collection(tf1.GraphKeys.UPDATE_OPS) == []      # eager: nothing kept
+    step = tf.function(lambda a: bn(a, training=True))
+    step(x)
+    step(x)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [0.34819, 0.43915, 0.54293], atol=1e-5)
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), keras.layers.BatchNormalization(),
+                              keras.layers.Dense(2)])
+    assert (model.count_params(), len(model.trainable_weights), len(model.non_trainable_weights)) == (42, 6, 2)
+    model.compile("sgd", "mse")
+    model.fit(x, np.zeros((4, 2)), epochs=1, batch_size=4, verbose=0)
+    assert (model.layers[1].moving_variance.numpy() != 1).all()
+
+
 def test_functional_and_subclassed_models(keras, tf):
     inputs = keras.Input(shape=(2,))
     hidden = keras.layers.Dense(8, activation="relu")(inputs)
@@ -123,6 +151,21 @@ def test_functional_and_subclassed_models(keras, tf):
     assert len(subclassed.trainable_variables) == 4
 
 
+def test_softmax_and_relu_layers_and_a_model_inside_a_model(keras):
+    """TF2's quickstart: logits from a trained model, probabilities from ``Sequential([model, Softmax()])``."""
+    x, y = _blobs()
+    model = keras.Sequential([keras.layers.Dense(16), keras.layers.ReLU(), keras.layers.Dense(3)])
+    model.compile(keras.optimizers.Adam(0.02), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  ["accuracy"])
+    model.fit(x, y, epochs=10, verbose=0)
+    assert model.evaluate(x, y, verbose=0)[1] > 0.97
+    probability_model = keras.Sequential([model, keras.layers.Softmax()])
+    logits, probs = model(x[:4]).numpy(), probability_model(x[:4]).numpy()
+    np.testing.assert_allclose(probs, np.exp(logits) / np.exp(logits).sum(1, keepdims=True), rtol=1e-5)
+    assert keras.layers.ReLU()(np.array([[-1., 2.]])).numpy().tolist() == [[0., 2.]]
+    np.testing.assert_allclose(keras.layers.Softmax(axis=0)(np.zeros((2, 3))).numpy(), np.full((2, 3), 0.5))
+
+
 # ---- training ----------------------------------------------------------------------------------
 def test_fit_evaluate_predict(keras):
     x, y = _blobs()
@@ -136,6 +179,46 @@ def test_fit_evaluate_predict(keras):
     probs = model.predict(x[:5], verbose=0)
     assert probs.shape == (5, 3) and np.allclose(probs.sum(axis=1), 1, atol=1e-6)
     assert model.train_function.experimental_get_tracing_count() == 2     # full batches and the last one
+
+
+def test_fit_with_validation_data_one_hot_labels_and_metric_objects(keras):
+    x, y = _blobs(400)
+    x_val, y_val = _blobs(100, seed=1)
+    for loss, accuracy in [("categorical_crossentropy", "accuracy"),
+                           (keras.losses.CategoricalCrossentropy(), keras.metrics.CategoricalAccuracy("accuracy"))]:
+        model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+        model.compile(keras.optimizers.SGD(0.1), loss, [accuracy, "mse"])
+        history = model.fit(x, np.eye(3)[y], epochs=3, validation_data=(x_val, np.eye(3)[y_val]), verbose=0)
+        assert set(history.history) == {"loss", "accuracy", "mse", "val_loss", "val_accuracy", "val_mse"}
+        val_loss, val_accuracy, val_mse = model.evaluate(x_val, np.eye(3)[y_val], verbose=0)
+        assert history.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-6)
+        probs = model.predict(x_val, verbose=0)
+        assert val_accuracy == pytest.approx(np.mean(probs.argmax(1) == y_val))     # one-hot rows compared
+        assert val_mse == pytest.approx(np.mean((probs - np.eye(3)[y_val]) ** 2), rel=1e-5)
+
+
+def test_fit_shuffles_each_epoch_unless_told_not_to(keras):
+    x, y = _blobs(100)
+
+    def trained(shuffle, seed=0):
+        keras.backend.clear_session()
+        model = keras.Sequential([keras.layers.Dense(3, activation="softmax", kernel_initializer="ones")])
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+        np.random.seed(seed)
+        model.fit(x, y, epochs=2, batch_size=16, shuffle=shuffle, verbose=0)
+        return model.get_weights()[0]
+
+    keras.backend.clear_session()
+    by_hand = keras.Sequential([keras.layers.Dense(3, activation="softmax", kernel_initializer="ones")])
+    by_hand.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    for _ in range(2):
+        for start in range(0, len(x), 16):
+            by_hand.train_on_batch(x[start:start + 16], y[start:start + 16])
+    np.testing.assert_allclose(trained(False, seed=0), by_hand.get_weights()[0], rtol=1e-6)
+    np.testing.assert_array_equal(trained(False, seed=0), trained(False, seed=1))
+    np.testing.assert_array_equal(trained(True, seed=0), trained(True, seed=0))
+    assert not np.allclose(trained(True, seed=0), trained(True, seed=1))
+    assert not np.allclose(trained(True, seed=0), trained(False, seed=0))
 
 
 def test_the_training_step_is_one_tf1_graph(keras):
@@ -201,6 +284,43 @@ def test_compile_errors(keras):
         model.compile("adamw", "mse")
 
 
+def test_metric_objects_keep_a_running_mean_eagerly_and_in_a_function(keras, tf):
+    """TF2's custom training loop: ``train_loss(loss)`` and ``train_accuracy(labels, predictions)``
+    inside a tf.function, ``result()`` and ``reset_state()`` between epochs (numbers as TF2 gives them)."""
+    mean = keras.metrics.Mean(name="train_loss")
+    assert mean.result().numpy() == 0.0
+    assert mean([1., 2., 3.]).numpy() == 2.0 and mean(5.).numpy() == 2.75      # each value counts once
+    accuracy = keras.metrics.SparseCategoricalAccuracy()
+    accuracy.update_state([1, 0], [[0.1, 0.9], [0.2, 0.8]])
+    assert accuracy.result().numpy() == 0.5
+    accuracy.reset_state()
+    assert accuracy.result().numpy() == 0.0
+
+    x, y = _blobs(96)
+    model = keras.Sequential([keras.layers.Dense(3)])
+    loss_object = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    losses, hits = [], []
+
+    @tf.function
+    def step(images, labels):
+        logits = model(images)
+        loss = loss_object(labels, logits)
+        mean(loss)
+        accuracy(labels, logits)
+        return loss, tf.argmax(logits, 1)
+
+    for epoch in range(2):
+        mean.reset_states()
+        accuracy.reset_states()
+        for start in range(0, 96, 32):
+            loss, predicted = step(x[start:start + 32].astype(np.float32), y[start:start + 32])
+            losses.append(loss.numpy())
+            hits.extend(predicted.numpy() == y[start:start + 32])
+        assert mean.result().numpy() == pytest.approx(np.mean(losses[-3:]), rel=1e-6)
+        assert accuracy.result().numpy() == pytest.approx(np.mean(hits[-96:]), rel=1e-6)
+    assert step.experimental_get_tracing_count() == 1
+
+
 # ---- optimizers and losses against real TensorFlow 2 and minitf's TF1 optimizers -------------------
 @pytest.mark.parametrize("name, make", [
     ("adam", lambda k: k.optimizers.Adam(0.01)),
@@ -218,25 +338,43 @@ def test_optimizer_steps_match_tf2(keras, tf, name, make):
     np.testing.assert_allclose(var.numpy(), REFERENCE["steps"][name], rtol=2e-6, atol=1e-7)
 
 
-def test_keras_adam_is_tf1s_adam(keras, tf):
-    """Same rule as tf.train.AdamOptimizer (given the same epsilon), eagerly and in a traced step; TF1
-    multiplies ``beta1_power`` step by step where Keras raises beta1 to the step: the last bit may differ."""
+@pytest.mark.parametrize("keras_optimizer, tf1_optimizer", [
+    (lambda k: k.optimizers.SGD(0.1), lambda: tf1.train.GradientDescentOptimizer(0.1)),
+    (lambda k: k.optimizers.SGD(0.1, momentum=0.9), lambda: tf1.train.MomentumOptimizer(0.1, 0.9)),
+    (lambda k: k.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+     lambda: tf1.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)),
+    (lambda k: k.optimizers.Adam(0.01), lambda: tf1.train.AdamOptimizer(0.01, epsilon=1e-7)),
+    (lambda k: k.optimizers.RMSprop(0.01), lambda: tf1.train.RMSPropOptimizer(0.01, epsilon=1e-7)),
+    (lambda k: k.optimizers.RMSprop(0.01, momentum=0.5),
+     lambda: tf1.train.RMSPropOptimizer(0.01, momentum=0.5, epsilon=1e-7)),
+    (lambda k: k.optimizers.RMSprop(0.01, centered=True),
+     lambda: tf1.train.RMSPropOptimizer(0.01, epsilon=1e-7, centered=True)),
+], ids=["sgd", "momentum", "nesterov", "adam", "rmsprop", "rmsprop_momentum", "rmsprop_centered"])
+def test_keras_optimizers_are_tf1s_optimizers(keras, tf, keras_optimizer, tf1_optimizer):
+    """The same rules as TF1's optimizers given the same hyperparameters, eagerly and in a traced step.
+    Two defaults differ and are set alike here: Keras's epsilon is 1e-7, and TF1's RMSProp starts its
+    mean square at 1 (Keras at 0).  TF1 multiplies Adam's ``beta1_power`` step by step where Keras
+    raises beta1 to the step: the last bit may differ."""
     w0, grads = np.array(REFERENCE["w0"], np.float32), [np.array(g, np.float32) for g in REFERENCE["grads"]]
     with tf1.Graph().as_default():
         v, g = tf1.Variable(w0), tf1.placeholder(tf1.float32, [3, 2])
-        train = tf1.train.AdamOptimizer(0.01, epsilon=1e-7).apply_gradients([(g, v)])
+        optimizer = tf1_optimizer()
+        train = optimizer.apply_gradients([(g, v)])
         with tf1.Session() as sess:
             sess.run(tf1.global_variables_initializer())
+            if "rms" in optimizer.get_slot_names():
+                sess.run(optimizer.get_slot(v, "rms").assign(np.zeros_like(w0)))
             for grad in grads:
                 sess.run(train, {g: grad})
             tf1_result = sess.run(v)
     eager_var, traced_var = tf.Variable(w0), tf.Variable(w0)
-    eager_opt, traced_opt = keras.optimizers.Adam(0.01), keras.optimizers.Adam(0.01)
+    eager_opt, traced_opt = keras_optimizer(keras), keras_optimizer(keras)
     step = tf.function(lambda grad: traced_opt.apply_gradients([(grad, traced_var)]))
     for grad in grads:
         eager_opt.apply_gradients([(tf.constant(grad), eager_var)])
         step(tf.constant(grad))
     np.testing.assert_array_equal(eager_var.numpy(), traced_var.numpy())
+    assert not np.array_equal(eager_var.numpy(), w0)
     np.testing.assert_allclose(eager_var.numpy(), tf1_result, rtol=1e-6)
 
 

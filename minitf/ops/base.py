@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..backend import from_numpy
+from ..backend import from_numpy, to_numpy
 from ..graph import Operation, Tensor, get_default_graph, graph_of
 from ..tensor_shape import Dimension, TensorShape
 
@@ -52,6 +52,10 @@ class Op:
     may_skip = False         # the kernel may return SKIPPED: then this op, and every op that depends on
     #                          it (through inputs or control inputs), does not run (tf.cond's branches)
     takes_skipped = False    # runs even when inputs are SKIPPED, and chooses among them (tf.cond's Merge)
+    allowed_dtypes: dict = {}  # input index -> (TF1's parameter name, the dtype names TF1 allows there,
+    #                            or one name for an input of a fixed type): checked before ``infer``
+    folds = False            # small shape arithmetic (Pack, Cast, StridedSlice...): when every input's
+    #                          value is known while the graph is built, so is the output's (``static_value``)
     reads_shape_only = False  # the output depends on the inputs' shapes, not their values (Shape, Size, Rank)
     stateful = False         # the output is not a function of the inputs alone, or running has effects
     #                          beyond it (a Python callback): a Session never reuses an earlier result
@@ -90,6 +94,30 @@ class Op:
         attrs.update((k, v) for k, v in vars(self).items() if not k.startswith("_"))
         return attrs
 
+    def static_value(self, op: Operation):
+        """The value of ``op``'s output when the graph alone fixes it, else None -- as TF1's shape
+        inference folds constants: ``tf.fill(tf.stack([n, 2]), 7.0)`` with a constant ``n`` has a
+        static shape.  Ops that ``fold`` compute it from their inputs' values, if small."""
+        if not self.folds or self.num_outputs != 1 or not _small(op.outputs[0].shape):
+            return None
+        values = [constant_value(t) for t in op.inputs]
+        if any(v is None for v in values):
+            return None
+        try:
+            return np.asarray(to_numpy(self.forward(*[from_numpy(np.asarray(v)) for v in values])))
+        except Exception:  # noqa: BLE001  (bad values fail when the graph runs, as in TF1)
+            return None
+
+    def kernel_error(self, error: Exception, *arrays):
+        """The ``tf.errors`` exception TF1's kernel raises where ``forward`` failed with ``error`` on
+        these input arrays (``None``: the Session reports ``error`` itself).  Asked only after a
+        failure, so checking costs nothing on runs that succeed."""
+        return None
+
+    def error_inputs(self, inputs) -> list:
+        """The inputs as TF1's messages list them: ``(static shape, constant value or None)`` each."""
+        return [(t.shape, constant_value(t)) for t in inputs]
+
 
 def RegisterGradient(op_type: str):  # noqa: N802  (TF1's name)
     """``tf.RegisterGradient``: decorate ``fn(op, *grads) -> [input grads]`` as ``op_type``'s gradient
@@ -127,13 +155,49 @@ def registered_ops() -> dict:
     return dict(_OPS)
 
 
+# ---- the dtypes TF1's ops accept (OpDef type constraints), for ``Op.allowed_dtypes`` -------------
+NUMBER_TYPES = ("float32", "float64", "int32", "uint8", "int16", "int8", "complex64", "int64", "qint8", "quint8",
+                "qint32", "bfloat16", "uint16", "complex128", "float16", "uint32", "uint64")
+REAL_NUMBER_TYPES = ("float32", "float64", "int32", "uint8", "int16", "int8", "int64", "bfloat16", "uint16",
+                     "float16", "uint32", "uint64")
+FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
+FLOAT_AND_COMPLEX = ("bfloat16", "float16", "float32", "float64", "complex64", "complex128")
+SIGNED_AND_COMPLEX = ("bfloat16", "float16", "float32", "float64", "int32", "int64", "complex64", "complex128")
+INDEX_TYPES = ("int32", "int64")
+
+
+def _check_dtypes(kind: Op, inputs) -> None:
+    """TF1's TypeError for an input whose dtype the op does not take (``tf.sqrt`` of an int32)."""
+    for index, (param, allowed) in kind.allowed_dtypes.items():
+        if not -len(inputs) <= index < len(inputs):
+            continue
+        dtype = inputs[index].dtype.base_dtype.name
+        if isinstance(allowed, str):
+            if dtype != allowed:
+                raise TypeError(f"Input '{param}' of '{kind.type}' Op has type {dtype} that does not match "
+                                f"expected type of {allowed}.")
+        elif dtype not in allowed:
+            raise TypeError(f"Value passed to parameter '{param}' has DataType {dtype} not in list of allowed "
+                            f"values: {', '.join(allowed)}")
+
+
 # ---- shape errors: TF1's message names the node, its inputs and their shapes -----------------
 class ShapeError(ValueError):
-    """Raised by ``infer``; ``create_op`` adds the node description TF1 prints."""
+    """Raised by ``infer``; ``create_op`` adds the node description TF1 prints.
+
+    ``computed``: the inputs whose constant values the shape rule read before it failed, and
+    ``partial``: the shape tensors it read as (partial) shapes -- TF1's message lists both.
+    """
+
+    def __init__(self, message: str, computed=(), partial=()):
+        super().__init__(message)
+        self.computed, self.partial = computed, partial
 
 
-def shape_list(shape: TensorShape) -> str:
-    """A shape as TF1's error messages write it: ``[?,3]``, or ``?`` for an unknown rank."""
+def shape_list(shape) -> str:
+    """A shape as TF1's error messages write it: ``[?,3]``, or ``?`` for an unknown rank (a static
+    TensorShape, or an array's shape)."""
+    shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
     if shape.dims is None:
         return "?"
     return "[" + ",".join("?" if d.value is None else str(d.value) for d in shape.dims) + "]"
@@ -147,12 +211,39 @@ def _attr_value(value) -> str:
     return str(value)
 
 
-def _describe_node(kind: Op, name: str, inputs) -> str:
+def _describe_node(kind: Op, name: str, inputs, error: ShapeError) -> str:
+    """``'{{node mm}} = MatMul[...](a, b)' with input shapes: [2,3], [4,5]``, and the values of the
+    inputs the shape rule read, as TF1 appends them to a shape error."""
     attrs = ", ".join(f"{k}={_attr_value(v)}" for k, v in sorted(kind.node_attrs(inputs).items())
                       if not isinstance(v, np.ndarray))
     names = ", ".join(t.op.name if t.value_index == 0 else t.name for t in inputs)
-    shapes = ", ".join(shape_list(t.shape) for t in inputs)
-    return f"'{{{{node {name}}}}} = {kind.type}[{attrs}]({names})' with input shapes: {shapes}"
+    described = kind.error_inputs(inputs)
+    text = (f"'{{{{node {name}}}}} = {kind.type}[{attrs}]({names})' with input shapes: "
+            + ", ".join(shape_list(shape) for shape, _ in described))
+    computed = [f"input[{i}] = <{_summarize(described[i][1])}>" for i in error.computed
+                if described[i][1] is not None]
+    if computed:
+        text += " and with computed input tensors: " + ", ".join(computed)
+    partial = [f"input[{i}] = {_partial_shape(described[i][1])}" for i in error.partial
+               if described[i][1] is not None]
+    if partial:
+        text += " and with input tensors computed as partial shapes: " + ", ".join(partial)
+    return text
+
+
+def _summarize(value) -> str:
+    """A constant as TF1 prints it in messages: ``2``, ``2 4``, ``[1 2][3 4]`` (at most 10 values, then
+    ``...``, flat)."""
+    if np.ndim(value) > 1 and np.size(value) <= 10:
+        return "".join(f"[{_summarize(row)}]" for row in np.asarray(value))
+    flat = np.reshape(value, -1)
+    text = " ".join(str(v.item() if hasattr(v, "item") else v) for v in flat[:10])
+    return text + ("..." if flat.size > 10 else "")
+
+
+def _partial_shape(value) -> str:
+    """A shape tensor's value as a partial shape: ``[7,-1]`` is ``[7,?]``."""
+    return "[" + ",".join("?" if int(d) < 0 else str(int(d)) for d in np.reshape(value, -1)) + "]"
 
 
 def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
@@ -161,10 +252,11 @@ def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
     if graph.executes_eagerly:   # eager execution (minitf.v2): the op runs now
         return graph.run_op(kind, inputs)
     name = name[:-1] if name.endswith("/") else graph.unique_name(name)
+    _check_dtypes(kind, inputs)
     try:
         out_types = kind.infer(*inputs)
     except ShapeError as e:
-        raise ValueError(f"{e} for {_describe_node(kind, name, inputs)}.") from None
+        raise ValueError(f"{e} for {_describe_node(kind, name, inputs, e)}.") from None
     if kind.num_outputs == 1:
         out_types = [out_types]
     return graph.add_operation(kind, name, inputs, out_types)
@@ -235,6 +327,9 @@ class Const(Op):
     def infer(self):
         return dtypes.as_dtype(self.value.dtype), TensorShape(self.value.shape)
 
+    def static_value(self, op):
+        return self.value
+
     def kernel(self, op, session):
         value = from_numpy(self.value)
         return lambda: value
@@ -244,8 +339,17 @@ class Const(Op):
 
 
 def constant_value(tensor: Tensor):
-    """The value of a tensor made by a Const op, else None (enough for static shape inference)."""
-    return tensor.op.kind.value if tensor.op.type == "Const" else None
+    """The value the graph already fixes for ``tensor`` (a Const's, or one folded from them: see
+    ``Op.static_value``), else None.  Static shape inference reads it."""
+    if tensor.op.kind.num_outputs != 1:
+        return None
+    return tensor.op.kind.static_value(tensor.op)
+
+
+def _small(shape: TensorShape) -> bool:
+    """Small enough to compute while the graph is built (a shape, an axis, a few indices)."""
+    n = shape.num_elements()
+    return n is not None and n <= 1000
 
 
 def _plain(value):

@@ -8,6 +8,7 @@ the branch that ran.  The gradient of a cond is a cond of the two branches' grad
 """
 from __future__ import annotations
 
+import itertools
 import sys
 import traceback
 
@@ -19,7 +20,7 @@ from ..gradients import gradients
 from ..graph import Operation, Tensor, get_default_graph, name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import identity, zeros_like
-from .base import SKIPPED, Op, convert_to_tensor, create_op
+from .base import SKIPPED, Op, ShapeError, convert_to_tensor, create_op
 
 
 class NoOp(Op):
@@ -76,6 +77,7 @@ class Switch(Op):
     type = "Switch"
     may_skip = True
     gradient = None
+    allowed_dtypes = {0: ("pred", "bool")}
 
     def __init__(self, branch: bool):
         self.branch = branch
@@ -100,8 +102,8 @@ class Merge(Op):
 
     def infer(self, pred, if_true, if_false, *captured):
         if if_true.dtype.base_dtype != if_false.dtype.base_dtype:
-            raise TypeError(f"Outputs of true_fn and false_fn must have the same type: "
-                            f"{if_true.dtype.base_dtype.name}, {if_false.dtype.base_dtype.name}")
+            raise ValueError(f"Outputs of true_fn and false_fn must have the same type: "
+                             f"{if_true.dtype.base_dtype.name}, {if_false.dtype.base_dtype.name}")
         a, b = if_true.shape, if_false.shape
         if a.dims is None or b.dims is None or len(a.dims) != len(b.dims):
             return if_true.dtype.base_dtype, TensorShape(None)
@@ -147,9 +149,13 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     >>> x = tf.constant(2.0)
     >>> y = tf.cond(x > 1.0, lambda: x * 10, lambda: x - 10)   # 20.0 when run
     """
-    true_fn, false_fn = true_fn or fn1, false_fn or fn2
-    if not callable(true_fn) or not callable(false_fn):
-        raise TypeError("true_fn and false_fn must be callable.")
+    true_fn = fn1 if true_fn is None else true_fn
+    false_fn = fn2 if false_fn is None else false_fn
+    for fn, what in ((true_fn, "true_fn"), (false_fn, "false_fn")):
+        if not callable(fn):
+            raise TypeError(f"{what} must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
     with name_scope(name, "cond", [pred]):
         pred = convert_to_tensor(pred, name="pred_id")
         with pred.graph.recording_ops() as branch_ops:
@@ -178,6 +184,16 @@ def _as_tensors(result, switch: Tensor):
     return convert_to_tensor(result)
 
 
+def _same_structure(first, second) -> None:
+    """TF1's error when two nests of tensors (a cond's branches, a loop's variables) differ."""
+    def structure(nest):
+        return [structure(item) for item in nest] if isinstance(nest, (list, tuple)) else None
+
+    if structure(first) != structure(second):
+        raise ValueError(f"The two structures don't have the same nested structure.\n\nFirst structure: {first}"
+                         f"\n\nSecond structure: {second}")
+
+
 def _flatten(nest) -> list:
     if isinstance(nest, (list, tuple)):
         return [t for item in nest for t in _flatten(item)]
@@ -196,9 +212,8 @@ def _captured(branch_ops, results) -> list:
 
 
 def _merge_nest(pred, if_true, if_false, captured):
+    _same_structure(if_true, if_false)
     if isinstance(if_true, (list, tuple)):
-        if not isinstance(if_false, (list, tuple)) or len(if_true) != len(if_false):
-            raise ValueError("true_fn and false_fn must return the same structure of tensors.")
         merged = [_merge_nest(pred, a, b, captured) for a, b in zip(if_true, if_false)]
         return merged if isinstance(if_true, list) else tuple(merged)
     return create_op(Merge(), [pred, if_true, if_false] + captured, "Merge").outputs[0]
@@ -275,6 +290,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     >>> i = tf.constant(0)
     >>> r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])    # 10 when run
     """
+    for fn, what in ((cond, "cond"), (body, "body")):
+        if not callable(fn):
+            raise TypeError(f"{what} must be callable.")
     single = not isinstance(loop_vars, (list, tuple))
     initial = [convert_to_tensor(v) for v in ([loop_vars] if single else loop_vars)]
     graph = initial[0].graph
@@ -288,14 +306,28 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             body_out = body(*loop_vars)
             body_out = [convert_to_tensor(t) for t in ([body_out] if not isinstance(body_out, (list, tuple))
                                                        else body_out)]
-        if len(body_out) != len(loop_vars):
-            raise ValueError(f"body returned {len(body_out)} values for {len(loop_vars)} loop variables")
+        _same_structure(loop_vars, body_out)
+        for before, var, after in zip(initial, loop_vars, body_out):
+            if not _more_general(var.shape, after.shape):
+                raise ValueError(f"Input tensor '{before.name}' enters the loop with shape {before.shape}, but has "
+                                 f"shape {after.shape} after one iteration. To allow the shape to vary across "
+                                 "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
+                                 "less-specific shape.")
         captured = _captured_tensors(body_ops)
         kind = While(loop_vars, condition, body_out, captured, maximum_iterations)
         outputs = create_op(kind, initial + captured, "Exit").outputs
     if single or (len(outputs) == 1 and not return_same_structure):
         return outputs[0]
     return list(outputs) if isinstance(loop_vars, list) else tuple(outputs)
+
+
+def _more_general(invariant: TensorShape, shape_: TensorShape) -> bool:
+    """Whether a loop variable of shape ``invariant`` may hold a value of shape ``shape_``."""
+    if invariant.dims is None:
+        return True
+    if shape_.dims is None or shape_.ndims != invariant.ndims:
+        return False
+    return all(a.value is None or a.value == b.value for a, b in zip(invariant.dims, shape_.dims))
 
 
 def _captured_tensors(body_ops) -> list:
@@ -352,6 +384,57 @@ def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):
         return create_op(kind, inputs, scope).outputs[0]
 
 
+class Assert(Op):
+    """``tf.Assert``: the run fails with InvalidArgumentError when ``condition`` is False, showing ``data``
+    (at most ``summarize`` entries of each); otherwise it does nothing.  Make it a control dependency."""
+
+    type = "Assert"
+    num_outputs = 0
+    gradient = None
+    stateful = True
+    allowed_dtypes = {0: ("condition", "bool")}
+
+    def __init__(self, summarize=3):
+        self.summarize = summarize
+
+    def infer(self, condition, *data):
+        if condition.shape.ndims not in (None, 0):
+            raise ShapeError(f"Shape must be rank 0 but is rank {condition.shape.ndims}")
+        return []
+
+    def forward(self, condition, *data):
+        if not condition:
+            shown = " ".join(f"[{_shown(to_numpy(d), self.summarize)}]" for d in data)
+            raise errors.InvalidArgumentError(None, None, f"assertion failed: {shown}")
+        return ()
+
+
+def _shown(array, summarize: int) -> str:
+    """At most ``summarize`` entries, as TF1's kernels print them (``1 -2.5 abc``; ``...`` when more)."""
+    flat = np.reshape(array, -1)
+
+    def text(v):
+        return v.decode(errors="replace") if isinstance(v, bytes) else format(v, "g") if isinstance(v, float) \
+            else str(int(v)) if isinstance(v, bool) else str(v)
+
+    shown = " ".join(text(v.item() if hasattr(v, "item") else v) for v in flat[:summarize])
+    return shown + ("..." if flat.size > summarize else "")
+
+
+def Assert_(condition, data, summarize=None, name=None):  # noqa: N802  (TF1's name)
+    """``tf.Assert(condition, data)``: an op that fails the run, showing ``data``, when ``condition`` is False.
+    As in TF1, data other than strings and int32 is computed only when the check fails: the Assert is
+    then the false branch of a ``tf.cond`` named ``AssertGuard``."""
+    summarize = 3 if summarize is None else summarize
+    with name_scope(name, "Assert", [condition] + list(data)):
+        data = [convert_to_tensor(d) for d in data]
+        condition = convert_to_tensor(condition, name="Condition")
+        if all(d.dtype.base_dtype in (dtypes.string, dtypes.int32) for d in data):
+            return create_op(Assert(summarize), [condition] + data, "Assert")
+        return cond(condition, no_op, lambda: create_op(Assert(summarize), [condition] + data, "Assert"),
+                    name="AssertGuard").op
+
+
 class PyFunc(Op):
     """``tf.py_func``: a Python function on numpy arrays, as one op of the graph (no gradient)."""
 
@@ -362,9 +445,10 @@ class PyFunc(Op):
     def __init__(self, func, Tout, shapes):
         self._func, self.Tout, self._shapes = func, Tout, shapes
         self.num_outputs = len(Tout)
+        self._token = f"pyfunc_{next(_PY_FUNC_TOKENS)}"   # TF1 numbers the functions it registers
 
     def node_attrs(self, inputs):
-        return {"Tin": [t.dtype.base_dtype for t in inputs], "Tout": self.Tout, "token": "pyfunc"}
+        return {"Tin": [t.dtype.base_dtype for t in inputs], "Tout": self.Tout, "token": self._token}
 
     def infer(self, *inputs):
         types = [(dtype, TensorShape(None)) for dtype in self.Tout]
@@ -373,14 +457,24 @@ class PyFunc(Op):
     def forward(self, *arrays):
         try:
             results = self._func(*[to_numpy(a) for a in arrays])
-            results = results if isinstance(results, (list, tuple)) else [results]
-            out = tuple(from_numpy(np.asarray(r, dtype=d.as_numpy_dtype)) for r, d in zip(results, self.Tout))
         except Exception as e:   # as TF1 reports an exception of the Python function
             cls = next((c for base, c in _PY_FUNC_ERRORS.items() if isinstance(e, base)), errors.UnknownError)
             raise cls(None, None, f"{type(e).__name__}: {e}\n{traceback.format_exc()}") from e
+        results = [np.asarray(r) for r in (results if isinstance(results, (list, tuple)) else [results])]
+        if len(results) != self.num_outputs:
+            raise errors.InvalidArgumentError(None, None, f"{self._token} returns {len(results)} values, but expects "
+                                                          f"to see {self.num_outputs} values.")
+        for i, (r, dtype) in enumerate(zip(results, self.Tout)):   # TF1 converts nothing: float64 is not float32
+            got = dtypes.string if r.dtype.kind in "OSU" else dtypes.as_dtype(r.dtype)
+            if got != dtype:
+                raise errors.InvalidArgumentError(None, None, f"{i}-th value returned by {self._token} is "
+                                                              f"{got.kernel_name}, but expects {dtype.kernel_name}")
+        out = tuple(from_numpy(dtypes.infer_numpy(r, dtype) if dtype == dtypes.string else r) for r, dtype in
+                    zip(results, self.Tout))
         return out[0] if self.num_outputs == 1 else out
 
 
+_PY_FUNC_TOKENS = itertools.count()
 _PY_FUNC_ERRORS = {ValueError: errors.InvalidArgumentError, TypeError: errors.InvalidArgumentError,
                    StopIteration: errors.OutOfRangeError, MemoryError: errors.ResourceExhaustedError,
                    NotImplementedError: errors.UnimplementedError}

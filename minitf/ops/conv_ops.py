@@ -4,10 +4,11 @@ No Python loop visits pixels.  A convolution is *im2col* plus one matrix product
 view lists, for every output position, the ``kh x kw x in_channels`` input values under the
 filter (``_Geometry.windows``); copied into a matrix of shape ``(positions, kh*kw*in)``, it is
 multiplied by the filter reshaped to ``(kh*kw*in, out)``.  The filter's gradient is the same
-matrix, transposed, times the output gradients.  The input's gradient goes the other way: each
-of the ``kh x kw`` filter offsets sends its share of the output gradients (one product with that
-offset's slice of the filter) back to the pixels it read, so the loops run over the filter,
-never over the image.  Pooling reduces the same offsets with ``maximum`` or ``+``.
+matrix, transposed, times the output gradients.  The input's gradient goes the other way: one
+product with the transposed filter gives every filter offset's share of the output gradients,
+and each of the ``kh x kw`` offsets adds its shares back to the pixels it read (col2im), so the
+loops run over the filter, never over the image.  Pooling reduces the same offsets with
+``maximum`` or ``+``.
 
 ``padding="VALID"`` keeps only windows that fit; ``"SAME"`` pads so that the output has
 ``ceil(size / stride)`` positions, putting the odd extra pixel after (bottom/right), as TF1.
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..backend import xp
+from ..errors import InvalidArgumentError
+from ..graph import name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import zeros_like
-from .base import Op, ShapeError, apply_op
+from .base import FLOAT_TYPES, Op, ShapeError, apply_op, convert_to_tensor, create_op
 from .shape_ops import shape
 
 _IM2COL_BYTES = 1 << 25   # the largest window matrix a forward convolution builds at once (32 MiB)
+_COL2IM_BYTES = 1 << 23   # the block of gradient shares the input gradient adds back at once (8 MiB)
 _NOT_NHWC = "minitf's convolution and pooling ops support data_format='NHWC' only (like TF1's CPU kernels)"
 
 
@@ -128,11 +133,12 @@ def _geometry(input_shape, kh, kw, op_kind) -> _Geometry:
     return _Geometry(input_shape[1], input_shape[2], kh, kw, op_kind.strides, op_kind.dilations, op_kind.padding)
 
 
-def _check_args(strides, padding, data_format, what="strides"):
+def _check_args(strides, padding, data_format, what="strides", op_type="Conv2D"):
     if data_format not in (None, "NHWC"):
         raise ValueError(_NOT_NHWC)
-    if padding not in ("SAME", "VALID"):
-        raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    if padding not in ("SAME", "VALID"):   # TF1's Conv2D also names EXPLICIT, which minitf lacks
+        allowed = '"SAME", "VALID", "EXPLICIT"' if op_type == "Conv2D" else '"SAME", "VALID"'
+        raise ValueError(f"Attr 'padding' of '{op_type}' Op passed string '{padding}' not in: {allowed}.")
     strides = _four(strides, what)
     if strides[0] != 1 or strides[3] != 1:
         raise ValueError(f"Current implementation does not yet support {what} in the batch and depth dimensions.")
@@ -147,7 +153,7 @@ def _four(values, what) -> list:
     if len(values) == 2:
         return [1, values[0], values[1], 1]
     if len(values) != 4:
-        raise ValueError(f"{what} must have 1, 2 or 4 elements, got {values}")
+        raise ValueError(f"{what} should be of length 1, 2 or 4 but was {len(values)}")
     return values
 
 
@@ -182,6 +188,11 @@ class _Windowed(Op):
 
     def _out_shape(self, input_dims, kh, kw, channels):
         n, h, w, _ = input_dims
+        if self.padding == "VALID":
+            for size, k, dilation in ((h, kh, self.dilations[1]), (w, kw, self.dilations[2])):
+                if size is not None and size < (k - 1) * dilation + 1:
+                    raise ShapeError(f"Negative dimension size caused by subtracting {(k - 1) * dilation + 1} "
+                                     f"from {size}")
         geometry = _Geometry(h, w, kh, kw, self.strides, self.dilations, self.padding)
         return TensorShape([n, geometry.oh, geometry.ow, channels])
 
@@ -191,6 +202,7 @@ class Conv2D(_Windowed):
     """``out[n, y, x, o] = sum over (i, j, c) of input[n, y*s + i, x*s + j, c] * filter[i, j, c, o]``."""
 
     type = "Conv2D"
+    allowed_dtypes = {0: ("input", FLOAT_TYPES)}
 
     def infer(self, x, w):
         xd, wd = _rank4(x), _rank4(w)
@@ -222,6 +234,12 @@ class Conv2D(_Windowed):
             xp.matmul(g.im2col(x[start:start + images]), w, out=out[start:start + images].reshape(-1, o))
         return out
 
+    def kernel_error(self, error, x, w):
+        if x.ndim == 4 and w.ndim == 4 and x.shape[3] != w.shape[2]:
+            return InvalidArgumentError(None, None, f"input depth must be evenly divisible by filter depth: "
+                                                    f"{x.shape[3]} vs {w.shape[2]}")
+        return None
+
     def gradient(self, op, grad):
         x, w = op.inputs
         return [apply_op(Conv2DBackpropInput(**vars(self)), (shape(x), w, grad), "Conv2DBackpropInput",
@@ -233,11 +251,12 @@ class Conv2D(_Windowed):
 class Conv2DBackpropInput(_Windowed):
     """The gradient of Conv2D for its input: every output gradient spread back over its window.
 
-    For each filter offset (i, j), one product ``dy @ filter[i, j].T`` gives the share of the
-    gradient that offset passed to one pixel of every window; it is added to those pixels.
-    (kh*kw products with a small result each, rather than one product with a result kh*kw times
-    the input's size: each share is added back while it is still in the CPU cache, along whole
-    image rows, where the one big result had to be gathered back in strided pieces of ``c``.)
+    One product ``dy @ filter.T`` gives, for every window and filter offset (i, j), the share of
+    the gradient that offset passed to one pixel (the im2col matrix's shape); col2im adds each
+    offset's shares back to the pixels it read.  The product runs over a few images at a time
+    (``_COL2IM_BYTES``): each block of shares is added back while it is still in the CPU cache,
+    and the products stay large enough for BLAS threads (kh*kw small products, one per offset,
+    stall on the threads' hand-offs: 3x slower with 2 threads on a busy machine).
     """
 
     type = "Conv2DBackpropInput"
@@ -248,14 +267,31 @@ class Conv2DBackpropInput(_Windowed):
     def forward(self, input_sizes, w, dy):
         n, h, wd, c = (int(s) for s in input_sizes)
         kh, kw, _, o = w.shape
+        if (w.shape[2], o) != (c, dy.shape[3]):   # tf.nn.conv2d_transpose's arguments, as TF1's kernel checks them
+            raise InvalidArgumentError(None, None, "Conv2DCustomBackpropInput: " + (
+                "input and filter must have the same depth" if w.shape[2] != c else
+                "filter and out_backprop must have the same out_depth"))
         g = _geometry((n, h, wd, c), kh, kw, self)
-        dy = dy.reshape(-1, o)
-        share = xp.empty((dy.shape[0], c), dtype=dy.dtype)          # one offset's share, reused
+        for dim, actual, computed, size, k in zip((1, 2), dy.shape[1:3], (g.oh, g.ow), (h, wd), (kh, kw)):
+            if actual != computed:   # an output_shape that conv2d_transpose's value cannot come from
+                raise InvalidArgumentError(None, None, (
+                    f"Conv2DCustomBackpropInput: Size of out_backprop doesn't match computed: actual = {actual}, "
+                    f"computed = {computed} spatial_dim: {dim} input: {size} filter: {k} output: {actual} stride: "
+                    f"{self.strides[dim]} dilation: {self.dilations[dim]}"))
+        w_t = w.reshape(-1, o).T                      # (o, kh*kw*c): BLAS reads the transpose in place
+        offsets = list(g.inside_offsets())
+        images = max(1, min(n, _COL2IM_BYTES // max(1, g.oh * g.ow * kh * kw * c * dy.dtype.itemsize)))
+        shares = xp.empty((images * g.oh * g.ow, kh * kw * c), dtype=dy.dtype)   # reused by every block
         dx = xp.zeros((n, h, wd, c), dtype=dy.dtype)
-        for i, j, out_rows, out_cols, rows, cols in g.inside_offsets():
-            xp.matmul(dy, w[i, j].T, out=share)
-            pixels = dx[:, rows, cols, :]
-            pixels += share.reshape(n, g.oh, g.ow, c)[:, out_rows, out_cols, :]
+        for start in range(0, n, images):
+            block_dy = dy[start:start + images]
+            m = block_dy.shape[0]
+            block = xp.matmul(block_dy.reshape(-1, o), w_t, out=shares[:m * g.oh * g.ow])
+            block = block.reshape(m, g.oh, g.ow, kh, kw, c)
+            block_dx = dx[start:start + m]
+            for i, j, out_rows, out_cols, rows, cols in offsets:
+                pixels = block_dx[:, rows, cols, :]
+                pixels += block[:, out_rows, out_cols, i, j, :]
         return dx
 
     def gradient(self, op, grad):
@@ -310,6 +346,43 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         raise ValueError("strides > 1 not supported in conjunction with dilation_rate > 1")
     kind = Conv2D(strides=strides, padding=padding, dilations=dilations)
     return apply_op(kind, (input, filter), name or "Conv2D", arg_names=("input", "filter"))
+
+
+def _backprop(kind_cls, inputs, strides, padding, data_format, dilations, name):
+    strides = _check_args(strides, padding, data_format)
+    kind = kind_cls(strides, padding, data_format, _four(dilations, "dilations"))
+    return apply_op(kind, inputs, name or kind_cls.type, same_dtype=False,
+                    arg_names=("input_sizes", "filter", "out_backprop") if kind_cls is Conv2DBackpropInput
+                    else ("input", "filter_sizes", "out_backprop"))
+
+
+def conv2d_backprop_input(input_sizes, filter=None, out_backprop=None, strides=None, padding=None,  # noqa: A002
+                          use_cudnn_on_gpu=True, data_format="NHWC", dilations=(1, 1, 1, 1), name=None, filters=None):
+    """``tf.nn.conv2d_backprop_input``: the gradient of ``conv2d`` for its input (op Conv2DBackpropInput)."""
+    return _backprop(Conv2DBackpropInput, (input_sizes, filters if filter is None else filter, out_backprop),
+                     strides, padding, data_format, dilations, name)
+
+
+def conv2d_backprop_filter(input, filter_sizes, out_backprop, strides, padding, use_cudnn_on_gpu=True,  # noqa: A002
+                           data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
+    """``tf.nn.conv2d_backprop_filter``: the gradient of ``conv2d`` for its filter (op Conv2DBackpropFilter)."""
+    return _backprop(Conv2DBackpropFilter, (input, filter_sizes, out_backprop), strides, padding, data_format,
+                     dilations, name)
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
+    """``tf.nn.conv2d_transpose`` (a "deconvolution"): ``conv2d``'s gradient for its input used as a
+    layer -- ``value`` ``[n, h, w, out]`` spread back through an ``[kh, kw, in, out]`` filter into a
+    tensor of ``output_shape`` ``[n, H, W, in]``; one Conv2DBackpropInput op, as in TF1."""
+    value, filter = (input if value is None else value), (filters if filter is None else filter)
+    with name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        value = convert_to_tensor(value, name="value")
+        filter = convert_to_tensor(filter, dtype=value.dtype.base_dtype, name="filter")
+        strides = _check_args(strides, padding, data_format)
+        kind = Conv2DBackpropInput(strides, padding, data_format, _four(dilations or 1, "dilations"))
+        sizes = convert_to_tensor(output_shape, dtype=dtypes.int32, name="output_shape")
+        return create_op(kind, [sizes, filter, value], scope).outputs[0]
 
 
 # ---- pooling ----------------------------------------------------------------------------------
@@ -497,8 +570,8 @@ class AvgPoolGrad(_Pool):
 
 
 def _pool(kind_cls, value, ksize, strides, padding, data_format, name, default_name):
-    strides = _check_args(strides, padding, data_format)
-    ksize = _check_args(ksize, padding, data_format, "ksize")
+    ksize = _check_args(ksize, padding, data_format, "ksize", kind_cls.type)
+    strides = _check_args(strides, padding, data_format, "strides", kind_cls.type)
     kind = kind_cls(ksize=ksize, strides=strides, padding=padding)
     return apply_op(kind, (value,), name or default_name, arg_names=("input",))
 
@@ -511,3 +584,13 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):
     """``tf.nn.avg_pool``: the mean of each ``ksize`` window."""
     return _pool(AvgPool, value if input is None else input, ksize, strides, padding, data_format, name, "AvgPool")
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.max_pool2d`` (and ``max_pool_v2``): ``tf.nn.max_pool`` with TF 2's argument name ``input``."""
+    return max_pool(input, ksize, strides, padding, data_format or "NHWC", name)
+
+
+def avg_pool_v2(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
+    """``tf.nn.avg_pool_v2``: ``tf.nn.avg_pool`` with TF 2's argument name ``input``."""
+    return avg_pool(input, ksize, strides, padding, data_format or "NHWC", name)

@@ -13,16 +13,18 @@ import sys
 from .. import dtypes
 from ..backend import xp
 from ..errors import InvalidArgumentError
-from ..graph import Tensor, name_scope
+from ..graph import Tensor, get_default_graph, name_scope
 from ..logging import warning
 from ..tensor_shape import TensorShape
 from . import random_ops
-from .array_ops import (expand_dims, gather, one_hot, squeeze, stop_gradient, transpose,
-                        where, zeros_like)
-from .base import Op, ShapeError, apply_op, constant_value, convert_to_tensor, create_op
-from .math_ops import (add, cast, exp, greater_equal, log1p, matmul, maximum, multiply, negative, reduce_mean,
-                       reduce_sum, rsqrt, squared_difference, subtract)
-from .shape_ops import broadcast_to, reshape, shape
+from .array_ops import (concat, expand_dims, gather, one_hot, pad, squeeze, stop_gradient, transpose, where, zeros,
+                        zeros_like)
+from .base import (FLOAT_TYPES, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, Op, ShapeError, apply_op, constant_value,
+                   convert_to_tensor, create_op, shape_list)
+from .math_ops import (abs_, add, add_n, cast, divide, equal, exp, greater, greater_equal, log1p, matmul, maximum,
+                       multiply, negative, pow_, reduce_mean, reduce_sum, rsqrt, sigmoid, square, squared_difference,
+                       subtract)
+from .shape_ops import broadcast_to, merge_shapes, reshape, shape
 
 _WARNED: set = set()
 
@@ -52,9 +54,11 @@ class _ActivationGrad(Op):
                 zeros_like(v) if self.v_gradient is None else self.v_gradient(grad, dy, v)]
 
 
-def _activation(type_name: str, forward, grad_forward, of_output: bool, v_gradient=None, v_name="features") -> tuple:
+def _activation(type_name: str, forward, grad_forward, of_output: bool, v_gradient=None, v_name="features",
+                allowed=FLOAT_TYPES) -> tuple:
     """An activation op and its ``...Grad`` op; ``grad_forward(gradients, v)`` with ``v`` the
-    activation's output (``of_output``) or its input (TF1 names that input ``v_name``)."""
+    activation's output (``of_output``) or its input (TF1 names that input ``v_name``); ``allowed``:
+    the dtypes TF1 takes."""
     grad_cls = type(type_name + "Grad", (_ActivationGrad,), {
         "type": type_name + "Grad", "forward": staticmethod(grad_forward),
         "v_gradient": None if v_gradient is None else staticmethod(v_gradient)})
@@ -63,14 +67,16 @@ def _activation(type_name: str, forward, grad_forward, of_output: bool, v_gradie
         v = op.outputs[0] if of_output else op.inputs[0]
         return [apply_op(grad_cls(), (grad, v), grad_cls.type, arg_names=("gradients", v_name))]
 
-    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward), "gradient": gradient}), grad_cls
+    return type(type_name, (Op,), {"type": type_name, "forward": staticmethod(forward), "gradient": gradient,
+                                   "allowed_dtypes": {0: ("features", allowed)}}), grad_cls
 
 
 # Relu: max(x, 0); its gradient passes where the output is positive
-Relu, ReluGrad = _activation("Relu", lambda x: xp.maximum(x, 0), lambda g, y: g * (y > 0), of_output=True)
+Relu, ReluGrad = _activation("Relu", lambda x: xp.maximum(x, 0), lambda g, y: g * (y > 0), of_output=True,
+                             allowed=REAL_NUMBER_TYPES + ("qint8",))
 # Relu6: min(max(x, 0), 6)
 Relu6, Relu6Grad = _activation("Relu6", lambda x: xp.clip(x, 0, 6), lambda g, x: g * ((x > 0) & (x < 6)),
-                               of_output=False)
+                               of_output=False, allowed=REAL_NUMBER_TYPES)
 # Elu: x for x > 0, else exp(x) - 1; from its output y the gradient is g where y > 0, else g * (y + 1)
 Elu, EluGrad = _activation("Elu", lambda x: xp.where(x < 0, xp.exp(xp.minimum(x, 0)) - 1, x),
                            lambda g, y: xp.where(y < 0, (y + 1) * g, g), of_output=True, v_name="outputs",
@@ -102,6 +108,57 @@ def softplus(features, name=None):
     return apply_op(Softplus(), (features,), name or "Softplus", arg_names=("features",))
 
 
+def log_sigmoid(x, name=None):
+    """``tf.log_sigmoid``: ``log(1 / (1 + exp(-x)))``, computed as ``-softplus(-x)`` (no overflow)."""
+    with name_scope(name, "LogSigmoid", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        return negative(softplus(negative(x)), name=scope)
+
+
+def softsign(features, name=None):
+    """``tf.nn.softsign``: ``features / (1 + |features|)``."""
+    with name_scope(name, "Softsign", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return divide(features, add(abs_(features), 1.0), name=scope)
+
+
+def selu(features, name=None):
+    """``tf.nn.selu``: ``scale * features`` where positive, else ``scale * alpha * (exp(features) - 1)``, with
+    the constants that keep activations near mean 0 and variance 1 (Klambauer et al., 2017)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    with name_scope(name, "Selu", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        negative_part = multiply(alpha * scale, elu(features))
+        return where(greater(features, 0.0), multiply(scale, features), negative_part, name=scope)
+
+
+def swish(features):
+    """``tf.nn.swish``: ``features * sigmoid(features)`` (Ramachandran et al., 2017)."""
+    features = convert_to_tensor(features, name="features")
+    return multiply(features, sigmoid(features))
+
+
+def crelu(features, name=None, axis=-1):
+    """``tf.nn.crelu``: ``relu`` of ``features`` and of ``-features``, concatenated along ``axis``."""
+    with name_scope(name, "CRelu", [features]) as scope:
+        features = convert_to_tensor(features, name="features")
+        return relu(concat([features, negative(features)], axis), name=scope)
+
+
+def zero_fraction(value, name=None):
+    """``tf.nn.zero_fraction``: the fraction of ``value``'s entries that are 0 (how sparse ReLU outputs
+    are; TF1's CIFAR-10 tutorial logs it)."""
+    with name_scope(name, "zero_fraction", [value]):
+        value = convert_to_tensor(value, name="value")
+        return reduce_mean(cast(equal(value, zeros((), value.dtype.base_dtype)), dtypes.float32))
+
+
+def relu_layer(x, weights, biases, name=None):
+    """``tf.nn.relu_layer``: ``relu(x @ weights + biases)``."""
+    with name_scope(name, "relu_layer", [x, weights, biases]) as scope:
+        return relu(bias_add(matmul(x, weights), biases), name=scope)
+
+
 def leaky_relu(features, alpha=0.2, name=None):
     """``tf.nn.leaky_relu``: ``max(alpha * features, features)``."""
     with name_scope(name, "LeakyRelu", [features]) as scope:
@@ -114,6 +171,12 @@ class Softmax(Op):
     """``exp(x) / sum(exp(x))`` over the last axis, numerically stable (TF1's kernel: ``e * (1/sum)``)."""
 
     type = "Softmax"
+    allowed_dtypes = {0: ("logits", FLOAT_TYPES)}
+
+    def infer(self, x):
+        if x.shape.ndims == 0:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+        return x.dtype.base_dtype, x.shape
 
     def forward(self, x):
         e = xp.exp(x - xp.max(x, axis=-1, keepdims=True))   # exp never overflows: [1000., 0.] -> [1., 0.]
@@ -124,7 +187,7 @@ class Softmax(Op):
         return [multiply(subtract(grad, reduce_sum(multiply(grad, y), -1, keepdims=True)), y)]
 
 
-class LogSoftmax(Op):
+class LogSoftmax(Softmax):
     """``x - log(sum(exp(x)))`` over the last axis, numerically stable."""
 
     type = "LogSoftmax"
@@ -141,6 +204,9 @@ def _on_axis(kind, logits, axis, name, default_name):
     """Apply a last-axis op along ``axis``: TF1 swaps that axis with the last one, and back."""
     logits = convert_to_tensor(logits, name="logits")
     rank = logits.shape.ndims
+    if axis is not None and rank is not None and not -rank <= axis < rank:   # TF1 raises this while building
+        raise InvalidArgumentError(None, None, f"Dimension ({axis}) must be in the range [{-rank}, {rank}) where "
+                                               f"{rank} is the number of dimensions in the input.")
     if axis is None or axis == -1 or (rank is not None and axis == rank - 1):
         return apply_op(kind, (logits,), name or default_name, arg_names=("logits",))
     if rank is None:
@@ -185,6 +251,7 @@ class SoftmaxCrossEntropyWithLogits(Op):
 
     type = "SoftmaxCrossEntropyWithLogits"
     num_outputs = 2
+    allowed_dtypes = {0: ("features", FLOAT_TYPES)}
 
     def infer(self, logits, labels):
         if not logits.shape.is_compatible_with(labels.shape):
@@ -196,6 +263,13 @@ class SoftmaxCrossEntropyWithLogits(Op):
         return [(logits.dtype.base_dtype, batch), (logits.dtype.base_dtype, full)]
 
     forward = staticmethod(_xent_forward)
+
+    def kernel_error(self, error, logits, labels):
+        if logits.shape != labels.shape:
+            return InvalidArgumentError(None, None, f"logits and labels must be broadcastable: logits_size="
+                                                    f"{shape_list(logits.shape)} labels_size="
+                                                    f"{shape_list(labels.shape)}")
+        return None
 
     def gradient(self, op, grad_loss, grad_backprop):
         logits, labels = op.inputs
@@ -214,11 +288,15 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
     type = "SparseSoftmaxCrossEntropyWithLogits"
     num_outputs = 2
 
+    allowed_dtypes = {0: ("features", FLOAT_TYPES), 1: ("labels", INDEX_TYPES)}
+
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "Tlabels": inputs[1].dtype.base_dtype}
 
     def infer(self, logits, labels):
-        return [(logits.dtype.base_dtype, labels.shape), (logits.dtype.base_dtype, logits.shape)]
+        batch = labels.shape if logits.shape.dims is None else merge_shapes(labels.shape,
+                                                                             TensorShape(logits.shape.dims[:-1]))
+        return [(logits.dtype.base_dtype, batch), (logits.dtype.base_dtype, logits.shape)]
 
     def forward(self, logits, labels):
         classes = logits.shape[-1]
@@ -239,11 +317,13 @@ class SparseSoftmaxCrossEntropyWithLogits(Op):
 def _xent(labels, logits, axis):
     logits = convert_to_tensor(logits, name="logits")
     labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
-    if axis not in (-1, None) and logits.shape.ndims is not None and axis % logits.shape.ndims != logits.shape.ndims - 1:
-        perm = list(range(logits.shape.ndims))
+    rank = logits.shape.ndims
+    if axis not in (-1, None) and rank is not None and axis % rank != rank - 1:
+        perm = list(range(rank))
         perm[axis], perm[-1] = perm[-1], perm[axis]
         logits, labels = transpose(logits, perm), transpose(labels, perm)
-    loss, _ = create_op(SoftmaxCrossEntropyWithLogits(), [logits, labels], "SoftmaxCrossEntropyWithLogits").outputs
+    scope = get_default_graph().get_name_scope()   # the op takes the scope's name, as in TF1
+    loss, _ = create_op(SoftmaxCrossEntropyWithLogits(), [logits, labels], scope + "/").outputs
     if logits.shape.ndims == 2:  # TF1 flattens to 2-D and back: the result is named `.../Reshape_2`
         loss = reshape(loss, [-1], name="Reshape_2")
     return loss
@@ -315,11 +395,27 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         return add(subtract(relu_logits, multiply(logits, labels)), log1p(exp(neg_abs_logits)), name=scope)
 
 
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None, targets=None):
+    """``tf.nn.weighted_cross_entropy_with_logits``: the logistic loss with the positive term weighted by
+    ``pos_weight``: ``(1 - z) * x + (1 + (q - 1) * z) * log(1 + exp(-x))`` (z = labels, q = pos_weight),
+    computed as TF1 does so that ``exp`` cannot overflow.  ``targets`` is TF1's older name for ``labels``."""
+    labels = targets if labels is None else labels
+    with name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, dtype=logits.dtype.base_dtype, name="labels")
+        if not labels.shape.is_compatible_with(logits.shape):
+            raise ValueError(f"logits and targets must have the same shape ({logits.shape} vs {labels.shape})")
+        log_weight = add(1.0, multiply(subtract(pos_weight, 1.0), labels))
+        softplus_part = add(log1p(exp(negative(abs_(logits)))), relu(negative(logits)))
+        return add(multiply(subtract(1.0, labels), logits), multiply(log_weight, softplus_part), name=scope)
+
+
 # ---- losses and statistics --------------------------------------------------------------------
 class L2Loss(Op):
     """``sum(t ** 2) / 2``, a scalar."""
 
     type = "L2Loss"
+    allowed_dtypes = {0: ("t", FLOAT_TYPES)}
 
     def infer(self, t):
         return t.dtype.base_dtype, TensorShape([])
@@ -334,6 +430,35 @@ class L2Loss(Op):
 def l2_loss(t, name=None):
     """``tf.nn.l2_loss``: half the squared L2 norm (``[1, 2, 3]`` -> ``7.0``)."""
     return apply_op(L2Loss(), (t,), name or "L2Loss", arg_names=("t",))
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """``tf.nn.l2_normalize``: ``x / sqrt(max(sum(x ** 2), epsilon))`` over ``axis``."""
+    with name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        square_sum = reduce_sum(square(x), dim if axis is None else axis, keepdims=True)
+        return multiply(x, rsqrt(maximum(square_sum, epsilon)), name=scope)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5, name=None):  # noqa: A002
+    """``tf.nn.local_response_normalization`` (``tf.nn.lrn``, AlexNet's): each entry divided by
+    ``(bias + alpha * s) ** beta``, where ``s`` sums the squares over the ``2 * depth_radius + 1``
+    channels around it.  TF1 has one LRN op; minitf builds it from element-wise ops (same values and
+    gradients), so it needs the channel count while the graph is built."""
+    with name_scope(name, "LRN", [input]) as scope:
+        x = convert_to_tensor(input, name="input")
+        if x.shape.ndims not in (None, 4):
+            raise ValueError(f"Shape must be rank 4 but is rank {x.shape.ndims} for 'LRN' (op: 'LRN') with input "
+                             f"shapes: {shape_list(x.shape)}.")
+        channels = x.shape.as_list()[-1] if x.shape.ndims == 4 else None
+        if channels is None:
+            raise ValueError("minitf's tf.nn.lrn needs the number of channels known while the graph is built")
+        squares = pad(square(x), [[0, 0]] * 3 + [[depth_radius, depth_radius]])
+        window = add_n([squares[..., k:k + channels] for k in range(2 * depth_radius + 1)])
+        return multiply(x, pow_(add(bias, multiply(alpha, window)), -beta), name=scope)
+
+
+lrn = local_response_normalization
 
 
 def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
@@ -374,6 +499,7 @@ class BiasAdd(Op):
     """``value + bias`` with a 1-D ``bias`` added along the channel axis (the last one for NHWC)."""
 
     type = "BiasAdd"
+    allowed_dtypes = {0: ("value", NUMBER_TYPES)}
 
     def __init__(self, data_format="NHWC"):
         self.data_format = data_format
@@ -397,6 +523,11 @@ class BiasAdd(Op):
         if _channel_axis(self.data_format) == 1:
             bias = bias.reshape((-1,) + (1,) * (value.ndim - 2))
         return value + bias
+
+    def kernel_error(self, error, value, bias):
+        return InvalidArgumentError(None, None, f"Must provide as many biases as the last dimension of the input "
+                                                f"tensor: {shape_list(bias.shape)} vs. "
+                                                f"{shape_list(value.shape)}")
 
     def gradient(self, op, grad):
         return [grad, apply_op(BiasAddGrad(data_format=self.data_format), (grad,), "BiasAddGrad",
@@ -459,16 +590,14 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
             raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
         _deprecated("calling dropout", "Please use `rate` instead of `keep_prob`. Rate should be set to "
                                        "`rate = 1 - keep_prob`.", args=" with keep_prob")
-        if isinstance(keep_prob, numbers.Real) and not 0 < keep_prob <= 1:
-            raise ValueError(f"keep_prob must be a scalar tensor or a float in the range (0, 1], got {keep_prob:g}")
-        rate = 1 - keep_prob if isinstance(keep_prob, numbers.Real) else subtract(1.0, keep_prob)
+        rate = 1.0 - keep_prob if isinstance(keep_prob, numbers.Real) else subtract(1.0, keep_prob)
     if rate is None:
         raise ValueError("You must provide a rate to dropout.")
     with name_scope(name, "dropout", [x]):
         x = convert_to_tensor(x, name="x")
         if not x.dtype.is_floating:
             raise ValueError("x has to be a floating point tensor since it's going to be scaled. "
-                             f"Got a {x.dtype.base_dtype.name} tensor instead.")
+                             f"Got a {x.dtype.base_dtype} tensor instead.")
         if isinstance(rate, numbers.Real):
             if not 0 <= rate < 1:
                 raise ValueError(f"rate must be a scalar tensor or a float in the range [0, 1), got {rate:g}")
@@ -519,17 +648,28 @@ class TopKV2(Op):
 
     type = "TopKV2"
     num_outputs = 2
+    allowed_dtypes = {0: ("input", REAL_NUMBER_TYPES)}
 
     def __init__(self, sorted=True):  # noqa: A002  (TF1's attr name)
         self.sorted = sorted
 
     def infer(self, x, k):
-        k_value = constant_value(k)
-        dims = None if x.shape.dims is None else x.shape.as_list()[:-1] + [None if k_value is None else int(k_value)]
+        k_value = None if constant_value(k) is None else int(constant_value(k))
+        if k_value is not None and k_value < 0:
+            raise ShapeError(f"Dimension size, given by scalar input 1, must be non-negative but is {k_value}",
+                             computed=(1,))
+        if x.shape.ndims == 0:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+        last = None if x.shape.dims is None else x.shape.as_list()[-1]
+        if last is not None and k_value is not None and last < k_value:
+            raise ShapeError(f"input must have last dimension >= k = {k_value} but is {last}", computed=(1,))
+        dims = None if x.shape.dims is None else x.shape.as_list()[:-1] + [k_value]
         return [(x.dtype.base_dtype, TensorShape(dims)), (dtypes.int32, TensorShape(dims))]
 
     def forward(self, x, k):
         k = int(k)
+        if x.shape[-1] < k:
+            raise InvalidArgumentError(None, None, f"input must have at least k columns. Had {x.shape[-1]}, needed {k}")
         order = xp.argsort(-x, axis=-1, kind="stable")[..., :k]
         return xp.take_along_axis(x, order, axis=-1), order.astype(dtypes.int32.as_numpy_dtype)
 
@@ -547,14 +687,52 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
     return apply_op(TopKV2(sorted=sorted), (input, k), name or "TopKV2", same_dtype=False, arg_names=("input", "k"))
 
 
+def _sorted(values, axis, direction, indices: bool, name, default_name):
+    """Sorting along ``axis`` as TF1 does it: ``top_k`` of every entry (of the negated values for
+    ASCENDING), with ``axis`` moved last and back."""
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"{direction} should be one of ASCENDING, DESCENDING")
+    with name_scope(name, default_name, [values]):
+        values = convert_to_tensor(values, name="values")
+        rank = values.shape.ndims
+        if rank is None or not isinstance(axis, int) or not -rank <= axis < rank:
+            raise ValueError(f"axis must be a Python int within the rank of values, got {axis} for rank {rank}")
+        perm = list(range(rank))
+        perm[axis], perm[-1] = perm[-1], perm[axis]
+        last = values if perm[-1] == rank - 1 else transpose(values, perm)
+        n = last.shape.as_list()[-1]
+        ascending = direction == "ASCENDING"
+        top, where_from = top_k(negative(last) if ascending else last, shape(last)[-1] if n is None else n)
+        out = where_from if indices else negative(top) if ascending else top
+        return out if perm[-1] == rank - 1 else transpose(out, perm)
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """``tf.sort``: ``values`` sorted along ``axis``."""
+    return _sorted(values, axis, direction, False, name, "sort")
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """``tf.argsort``: the indices that sort ``values`` along ``axis`` (equal values keep their order)."""
+    return _sorted(values, axis, direction, True, name, "argsort")
+
+
 class InTopKV2(Op):
     """Whether each row's ``targets`` class is among its ``k`` largest ``predictions``."""
 
     type = "InTopKV2"
     gradient = None
+    allowed_dtypes = {0: ("predictions", "float32"), 1: ("targets", INDEX_TYPES)}
 
     def infer(self, predictions, targets, k):
-        return dtypes.bool, targets.shape
+        for t, rank in ((predictions, 2), (targets, 1), (k, 0)):
+            if t.shape.ndims not in (None, rank):
+                raise ShapeError(f"Shape must be rank {rank} but is rank {t.shape.ndims}")
+        batch = None if predictions.shape.dims is None else predictions.shape.dims[0].value
+        target = None if targets.shape.dims is None else targets.shape.dims[0].value
+        if batch is not None and target is not None and batch != target:
+            raise ShapeError(f"Dimensions must be equal, but are {batch} and {target}")
+        return dtypes.bool, TensorShape([batch if target is None else target])
 
     def forward(self, predictions, targets, k):
         target_values = xp.take_along_axis(predictions, targets[:, None].astype(xp.int64), axis=1)

@@ -15,7 +15,7 @@ from ..backend import to_numpy, xp
 from ..errors import InvalidArgumentError
 from ..graph import Tensor
 from ..tensor_shape import TensorShape
-from .base import Op, ShapeError, apply_op, constant_value
+from .base import INDEX_TYPES, NUMBER_TYPES, Op, ShapeError, apply_op, constant_value, shape_list
 
 
 # ---- static shape rules ------------------------------------------------------------------------
@@ -41,16 +41,67 @@ def broadcast_shape(a: TensorShape, b: TensorShape) -> TensorShape:
     return TensorShape(out[::-1])
 
 
+def merge_shapes(a: TensorShape, b: TensorShape, **indices) -> TensorShape:
+    """Two static shapes of the same thing made one (``(?, 3)`` and ``(2, ?)`` are ``(2, 3)``), or
+    TF1's error saying where they differ (``indices``: what the ShapeError names as read)."""
+    if a.dims is None:
+        return b
+    if b.dims is None:
+        return a
+    if a.ndims != b.ndims:
+        raise ShapeError(f"Shapes must be equal rank, but are {a.ndims} and {b.ndims}", **indices)
+    dims = []
+    for i, (x, y) in enumerate(zip(a.as_list(), b.as_list())):
+        if x is not None and y is not None and x != y:
+            raise ShapeError(f"Dimension {i} in both shapes must be equal, but are {x} and {y}. "
+                             f"Shapes are {shape_list(a)} and {shape_list(b)}.", **indices)
+        dims.append(x if y is None else y)
+    return TensorShape(dims)
+
+
+def check_axis(axis: int, rank: int, message: str, **indices) -> int:
+    """``axis`` in ``[0, rank)`` (a negative one counts from the end), or a ShapeError with ``message``
+    (``{axis}``, ``{rank}`` filled in) naming the inputs the shape rule read."""
+    if not -rank <= axis < rank:
+        raise ShapeError(message.format(axis=axis, rank=rank), **indices)
+    return axis % rank
+
+
 def shape_from_tensor(shape_tensor: Tensor) -> TensorShape:
-    """The static shape a 1-D shape tensor describes: its value if constant, the static shape of
-    ``x`` if it is ``tf.shape(x)`` (gradients use that), else only its length."""
+    """The static shape a 1-D shape tensor describes, as far as the graph tells (TF1's partial
+    shapes): its value if known (``-1`` an unknown dim), the static shape of ``x`` for
+    ``tf.shape(x)``, dim by dim for a ``tf.stack`` of scalars (``[tf.shape(x)[0], 3]`` is
+    ``(?, 3)``) or a ``tf.concat`` of shapes, else only its length."""
     value = constant_value(shape_tensor)
     if value is not None:
-        return TensorShape([int(d) for d in np.reshape(value, -1)])
-    if shape_tensor.op.type == "Shape":
-        return shape_tensor.op.inputs[0].shape
+        return TensorShape([None if int(d) < 0 else int(d) for d in np.reshape(value, -1)])
+    op = shape_tensor.op
+    if op.type == "Shape":
+        return op.inputs[0].shape
+    if op.type == "Pack" and shape_tensor.shape.ndims == 1:
+        return TensorShape([_dimension_from(t) for t in op.inputs])
+    if op.type == "Cast":
+        return shape_from_tensor(op.inputs[0])
+    if op.type == "ConcatV2" and all(t.shape.ndims == 1 for t in op.inputs[:-1]):
+        parts = [shape_from_tensor(t) for t in op.inputs[:-1]]
+        if all(p.dims is not None for p in parts):
+            return TensorShape([d for p in parts for d in p.as_list()])
     n = shape_tensor.shape.as_list()[0] if shape_tensor.shape.dims else None
     return TensorShape(None if n is None else [None] * n)
+
+
+def _dimension_from(scalar: Tensor):
+    """One dim of a partial shape: a known value, or ``tf.shape(x)[i]`` as x's static dim i, else None."""
+    value = constant_value(scalar)
+    if value is not None:
+        return None if int(value) < 0 else int(value)
+    op = scalar.op
+    if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape" and op.kind.shrink_axis_mask == 1:
+        dims = op.inputs[0].op.inputs[0].shape.dims
+        index = op.kind.begin[0]
+        if dims is not None and -len(dims) <= index < len(dims):
+            return dims[index].value
+    return None
 
 
 # ---- reading a shape ---------------------------------------------------------------------------
@@ -68,6 +119,11 @@ class Shape(Op):
     def forward(self, x):
         return xp.asarray(x.shape, dtype=self.out_type.as_numpy_dtype)
 
+    def static_value(self, op):
+        """Known when the input's static shape is fully known (TF1 folds it)."""
+        shape_ = op.inputs[0].shape
+        return np.asarray(shape_.as_list(), self.out_type.as_numpy_dtype) if shape_.is_fully_defined() else None
+
 
 class Size(Shape):
     type = "Size"
@@ -78,6 +134,10 @@ class Size(Shape):
     def forward(self, x):
         return xp.asarray(x.size, dtype=self.out_type.as_numpy_dtype)
 
+    def static_value(self, op):
+        size_ = op.inputs[0].shape.num_elements()
+        return None if size_ is None else np.asarray(size_, self.out_type.as_numpy_dtype)
+
 
 class Rank(Shape):
     type = "Rank"
@@ -87,6 +147,10 @@ class Rank(Shape):
 
     def forward(self, x):
         return xp.asarray(x.ndim, dtype=np.int32)
+
+    def static_value(self, op):
+        rank_ = op.inputs[0].shape.ndims
+        return None if rank_ is None else np.asarray(rank_, np.int32)
 
 
 def shape(input, name=None, out_type=dtypes.int32) -> Tensor:  # noqa: A002  (TF1's argument name)
@@ -111,6 +175,8 @@ def rank(input, name=None) -> Tensor:  # noqa: A002
 class Reshape(Op):
     type = "Reshape"
     view_of_input = True
+    folds = True
+    allowed_dtypes = {1: ("shape", INDEX_TYPES)}
 
     def node_attrs(self, inputs):
         return {"T": inputs[0].dtype.base_dtype, "Tshape": inputs[1].dtype}
@@ -120,58 +186,47 @@ class Reshape(Op):
         if value is None:
             return x.dtype.base_dtype, shape_from_tensor(new_shape)
         dims = [int(d) for d in np.reshape(value, -1)]
-        if dims.count(-1) > 1:
-            raise ShapeError("Cannot infer multiple unknown dimensions in shape")
+        if any(d < -1 for d in dims):   # TF1 says it without the node
+            raise ValueError(f"Invalid value in tensor used for shape: {next(d for d in dims if d < -1)}")
+        if dims.count(-1) > 1:   # TF1 finds out when it runs
+            return x.dtype.base_dtype, TensorShape([None if d == -1 else d for d in dims])
         known = int(np.prod([d for d in dims if d != -1]))
         total = x.shape.num_elements()
         if total is not None:
             if -1 in dims:
                 if known == 0 or total % known:
-                    raise ShapeError(_divisible_message(known, total, dims))
+                    raise ShapeError(f"Dimension size must be evenly divisible by {known} but is {total}",
+                                     partial=(1,))
                 dims = [total // known if d == -1 else d for d in dims]
             elif known != total:
                 raise ShapeError(f"Cannot reshape a tensor with {total} elements to shape {dims} "
-                                 f"({known} elements)")
+                                 f"({known} elements)", partial=(1,))
             return x.dtype.base_dtype, TensorShape(dims)
         return x.dtype.base_dtype, TensorShape([None if d == -1 else d for d in dims])
 
     def forward(self, x, new_shape):
-        new_shape = to_numpy(new_shape).tolist()
-        try:
-            return x.reshape(new_shape)
-        except ValueError:
-            raise InvalidArgumentError(None, None, f"Input to reshape is a tensor with {x.size} values, "
-                                                   f"but the requested shape has {int(np.prod(new_shape))}"
-                                       if -1 not in list(new_shape) else
-                                       f"Input to reshape is a tensor with {x.size} values, but the "
-                                       f"requested shape requires a multiple of "
-                                       f"{int(np.prod([d for d in new_shape if d != -1]))}") from None
+        return x.reshape(to_numpy(new_shape).tolist())
+
+    def kernel_error(self, error, x, new_shape):
+        dims = to_numpy(new_shape).reshape(-1).tolist()
+        unknown = [i for i, d in enumerate(dims) if d == -1]
+        if len(unknown) > 1:
+            return InvalidArgumentError(None, None, f"Only one input size may be -1, not both {unknown[0]} "
+                                                    f"and {unknown[1]}")
+        known = int(np.prod([d for d in dims if d != -1]))
+        return InvalidArgumentError(None, None, f"Input to reshape is a tensor with {x.size} values, but the "
+                                                f"requested shape " + (f"requires a multiple of {known}" if unknown
+                                                                       else f"has {known}"))
 
     def gradient(self, op, grad):
         return [reshape(grad, shape_of_static(op.inputs[0])), None]
-
-
-def _divisible_message(known, total, dims) -> str:
-    partial = ",".join("?" if d == -1 else str(d) for d in dims)
-    return (f"Dimension size must be evenly divisible by {known} but is {total}"
-            f"\x00{partial}")
 
 
 def reshape(tensor, shape, name=None) -> Tensor:
     """``tf.reshape``: same values, new shape; one ``-1`` is inferred (``[3, -1]`` of 60 -> ``(3, 20)``)."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
-    try:
-        return apply_op(Reshape(), (tensor, shape), name or "Reshape", same_dtype=False,
-                        arg_names=("tensor", "shape"))
-    except ValueError as e:
-        text = str(e)
-        if "\x00" not in text:
-            raise
-        head, _, rest = text.partition("\x00")
-        partial, _, tail = rest.partition(" for ")
-        raise ValueError(f"{head} for {tail[:-1]} and with input tensors computed as partial shapes: "
-                         f"input[1] = [{partial}].") from None
+    return apply_op(Reshape(), (tensor, shape), name or "Reshape", same_dtype=False, arg_names=("tensor", "shape"))
 
 
 class BroadcastTo(Op):
@@ -179,11 +234,23 @@ class BroadcastTo(Op):
     view_of_input = True
 
     def infer(self, x, target):
-        return x.dtype.base_dtype, shape_from_tensor(target)
+        shape_ = shape_from_tensor(target)
+        if x.shape.dims is not None and shape_.dims is not None:
+            if x.shape.ndims > shape_.ndims:
+                raise ShapeError(f"Rank of input ({x.shape.ndims}) must be no greater than rank of output shape "
+                                 f"({shape_.ndims}).", partial=(1,))
+            for d, n in zip(x.shape.as_list()[::-1], shape_.as_list()[::-1]):
+                if d is not None and n is not None and d not in (1, n):
+                    raise ShapeError(f"Dimensions must be equal, but are {d} and {n}", partial=(1,))
+        return x.dtype.base_dtype, shape_
 
     def forward(self, x, target):
         target = tuple(to_numpy(target).tolist())
         return x if x.shape == target else xp.broadcast_to(x, target)
+
+    def kernel_error(self, error, x, target):
+        return InvalidArgumentError(None, None, f"Incompatible shapes: {shape_list(x.shape)} vs. "
+                                                f"{shape_list(to_numpy(target).tolist())}")
 
     def gradient(self, op, grad):
         return [reduce_to_shape(grad, op.inputs[0]), None]
@@ -201,6 +268,9 @@ class Reduction(Op):
 
     Subclasses say how (``reduce``); ``Sum`` is here, the others are in ``math_ops.py``.
     """
+
+    allowed_dtypes = {0: ("input", NUMBER_TYPES), 1: ("reduction_indices", INDEX_TYPES)}
+    folds = True
 
     def __init__(self, keep_dims=False, reduce_all=False):
         self.keep_dims = bool(keep_dims)
@@ -220,7 +290,8 @@ class Reduction(Op):
                                       else [None] * rank_)
         for a in np.reshape(axes_value, -1):
             if not -rank_ <= int(a) < max(rank_, 1):
-                raise ShapeError(f"Invalid reduction dimension {int(a)} for input with {rank_} dimensions.")
+                raise ShapeError(f"Invalid reduction dimension {int(a)} for input with {rank_} dimensions.",
+                                 computed=(1,))
         axes_set = {int(a) % rank_ if rank_ else 0 for a in np.reshape(axes_value, -1)}
         dims = x.shape.as_list()
         if self.keep_dims:
@@ -230,6 +301,13 @@ class Reduction(Op):
     def forward(self, x, axes):
         axes = to_numpy(axes).reshape(-1).tolist()
         return self.reduce(x, axes[0] if len(axes) == 1 else tuple(axes))
+
+    def kernel_error(self, error, x, axes):
+        bad = [int(a) for a in to_numpy(axes).reshape(-1) if not -max(x.ndim, 1) <= int(a) < max(x.ndim, 1)]
+        if bad:
+            return InvalidArgumentError(None, None, f"Invalid reduction dimension ({bad[0]} for input with "
+                                                    f"{x.ndim} dimension(s)")
+        return None
 
     def kept_shape(self, op):
         """The output shape with the reduced axes kept as 1 (to broadcast a gradient back): a list

@@ -10,9 +10,11 @@ import numpy as np
 
 from .. import dtypes
 from ..backend import xp
-from ..graph import name_scope
+from ..errors import InvalidArgumentError
+from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .base import Op, ShapeError, convert_to_tensor, create_op
+from .base import NUMBER_TYPES, Op, convert_to_tensor, create_op, shape_list
+from .shape_ops import merge_shapes
 
 
 class VariableV2(Op):
@@ -50,17 +52,19 @@ class Assign(Op):
         self.validate_shape, self.use_locking = validate_shape, use_locking
 
     def infer(self, ref, value):
-        if self.validate_shape and not ref.shape.is_compatible_with(value.shape):
-            raise ShapeError(f"Dimension {0} in both shapes must be equal, but are "
-                             f"{ref.shape} and {value.shape}. Shapes are {ref.shape} and {value.shape}.")
-        return ref.dtype, value.shape if self.validate_shape is False else ref.shape.merge_with(value.shape)
+        return ref.dtype, value.shape if self.validate_shape is False else merge_shapes(ref.shape, value.shape)
 
     def kernel(self, op, session):
         var_op = op.inputs[0].op
         store = session.variables
+        validate = self.validate_shape
 
         def assign(value):
             current = store.get(var_op)
+            if validate and current is not None and current.shape != value.shape:
+                raise InvalidArgumentError(None, None, f"Assign requires shapes of both tensors to match. "
+                                                       f"lhs shape= {shape_list(current.shape)} "
+                                                       f"rhs shape= {shape_list(value.shape)}")
             if current is not None and current.shape == value.shape and isinstance(current, type(value)) \
                     and getattr(current, "flags", None) is not None and current.flags.writeable:
                 current[...] = value
@@ -82,8 +86,10 @@ class AssignAdd(Op):
     def __init__(self, use_locking=False):
         self.use_locking = use_locking
 
+    allowed_dtypes = {0: ("ref", NUMBER_TYPES)}
+
     def infer(self, ref, value):
-        return ref.dtype, ref.shape
+        return ref.dtype, merge_shapes(ref.shape, value.shape)
 
     def kernel(self, op, session):
         var_op = op.inputs[0].op
@@ -92,6 +98,8 @@ class AssignAdd(Op):
 
         def assign_add(value):
             current = read(var_op)
+            if current.shape != value.shape:
+                raise InvalidArgumentError(None, None, "Parameters and update must be the same size")
             update(current, value)
             return current
 
@@ -115,6 +123,8 @@ class AssignSub(AssignAdd):
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """``tf.assign``: an op that stores ``value`` in variable ``ref`` and returns the new value."""
     ref_tensor = ref._ref() if hasattr(ref, "_ref") else ref
+    if not ref_tensor.dtype.is_ref_dtype:   # TF1 then calls ref.assign, which a Tensor lacks
+        raise AttributeError(f"'{type(ref).__name__}' object has no attribute 'assign'")
     kind = Assign(validate_shape=validate_shape is not False, use_locking=use_locking is not False)
     return _apply_ref(kind, ref_tensor, value, name or "Assign")
 
@@ -132,9 +142,17 @@ def assign_sub(ref, value, use_locking=None, name=None):
 
 
 def _apply_ref(kind, ref_tensor, value, name):
-    """Apply a ref op: ``value`` is converted to the variable's base dtype."""
+    """Apply a ref op: ``value`` is converted to the variable's base dtype (TF1's errors if it cannot be)."""
+    dtype = ref_tensor.dtype.base_dtype
     with name_scope(name, None, [ref_tensor]) as scope:
-        value = convert_to_tensor(value, dtype=ref_tensor.dtype.base_dtype, name="value")
+        if isinstance(value, Tensor) and value.dtype.base_dtype != dtype:
+            raise TypeError(f"Input 'value' of '{kind.type}' Op has type {value.dtype.base_dtype.name} that does not "
+                            f"match type {dtype.name} of argument 'ref'.")
+        try:
+            value = convert_to_tensor(value, dtype=dtype, name="value")
+        except TypeError as e:
+            raise TypeError(f"Expected {dtype.name} passed to parameter 'value' of op '{kind.type}', got {value!r} "
+                            f"of type '{type(value).__name__}' instead. Error: {e}") from None
         return create_op(kind, [ref_tensor, value], scope).outputs[0]
 
 

@@ -17,9 +17,11 @@ an answer with an endless loop stops with a clear message instead of hanging the
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -174,28 +176,27 @@ class _TimeUp(BaseException):
     """Raised inside the answer when time is up; a BaseException so `except Exception` cannot swallow it."""
 
 
+REPEAT = 0.05  # seconds between the stops sent to an answer that swallowed the first one
+GRACE = 2.0    # seconds an answer may still run after its time is up before its process is ended
+
+
 def _run_with_time_limit(body: Callable[[], None], seconds: float) -> None:
     """Run ``body``, stopping it with :class:`CheckTimeout` after ``seconds``.
 
     In the main thread of a Unix kernel (Jupyter, Colab) a timer signal interrupts the answer
-    where it is. Elsewhere (Windows, other threads) the body runs in a helper thread that is
-    left behind when time is up, so the message asks for a kernel restart.
+    where it is. An answer may catch that (``except: pass`` in a loop), so once time is up the
+    signal comes again every :data:`REPEAT` seconds and every line of the answer that still runs
+    raises again, its ``except`` lines included. An answer can still outlast that (``except``
+    clauses nested in a loop catch the stop raised in the inner one), so the limit is also hard:
+    a watchdog thread ends the process (the kernel) if the answer still runs :data:`GRACE`
+    seconds after its time, saying so first. Elsewhere (Windows, other threads) the body runs in
+    a helper thread that is left behind when time is up, so the message asks for a kernel restart.
     """
     timeout = CheckTimeout(f"the check was stopped after {seconds:g} s: your code did not finish.\n"
                            f"  Look at: a loop that never ends, or far more training steps than the "
                            f"exercise asks for.")
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        def time_up(signum, frame):
-            raise _TimeUp
-        previous = signal.signal(signal.SIGALRM, time_up)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            body()
-        except _TimeUp:
-            raise timeout from None
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        _run_in_main_thread(body, seconds, timeout)
         return
     outcome: list[BaseException] = []
 
@@ -211,3 +212,58 @@ def _run_with_time_limit(body: Callable[[], None], seconds: float) -> None:
         raise CheckTimeout(f"{timeout}\n  It is still running in the background: restart the kernel to stop it.")
     if outcome:
         raise outcome[0]
+
+
+def _run_in_main_thread(body: Callable[[], None], seconds: float, timeout: CheckTimeout) -> None:
+    guard = sys._getframe()          # frames below this one are the answer's; this one and above are ours
+
+    def inside_answer(frame: Any) -> bool:
+        frame = frame.f_back if frame is not guard else None
+        while frame is not None and frame is not guard:
+            frame = frame.f_back
+        return frame is guard
+
+    def stop_line(frame: Any, event: str, arg: Any) -> Any:
+        if event in ("line", "call") and inside_answer(frame):
+            raise _TimeUp   # raising ends tracing in CPython; the next signal sets it again
+        return stop_line
+
+    def time_up(signum: int, frame: Any) -> None:
+        if frame is None or not inside_answer(frame):
+            return
+        sys.settrace(stop_line)       # every new call raises, and every line of the calls running now
+        while frame is not guard:
+            frame.f_trace, frame.f_trace_lines = stop_line, True
+            frame = frame.f_back
+        raise _TimeUp
+
+    previous_trace = sys.gettrace()
+    previous = signal.signal(signal.SIGALRM, time_up)
+    finished = threading.Event()
+    threading.Thread(target=_end_process_unless, args=(finished, seconds + GRACE, timeout),
+                     name="selfcheck watchdog", daemon=True).start()
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+    try:
+        body()
+    except _TimeUp:
+        raise timeout from None
+    finally:
+        finished.set()
+        sys.settrace(previous_trace)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _end_process_unless(finished: threading.Event, seconds: float, timeout: CheckTimeout) -> None:
+    """The hard limit: unless ``finished`` within ``seconds``, the answer has caught every stop
+    Python can send it, and only ending its process stops it; say so where the student looks."""
+    if finished.wait(seconds):
+        return
+    stderr = sys.stderr or sys.__stderr__
+    with contextlib.suppress(Exception):   # the message is a courtesy: the process ends regardless
+        stderr.write(f"\n✘ {str(timeout).splitlines()[0]}\n  Your code caught every stop (an `except` that "
+                     f"swallows exceptions, in a loop), so the check ended this Python process (the kernel: "
+                     f"restart it, then run the cells above again).\n  {timeout.args[0].splitlines()[-1].strip()}\n")
+        stderr.flush()
+        time.sleep(0.5)                    # Jupyter sends the message on its own thread
+    os.kill(os.getpid(), signal.SIGKILL)

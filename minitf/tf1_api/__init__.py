@@ -147,13 +147,13 @@ HINTS = {
                  "train it with a tf.train optimizer in a tf.Session"),
     "tf.estimator": "write the training loop yourself: run a tf.train optimizer's minimize() op in a tf.Session",
     "tf.data": _FEED,
-    "tf.image": ("prepare images with numpy before feeding them, or use tf.reshape, tf.slice and tf.transpose on "
-                 "the tensor"),
+    "tf.image": ("use the tf.image functions minitf has (flips, random flips and crops, per_image_standardization, "
+                 "convert_image_dtype, rgb_to_grayscale), or resize images with numpy before feeding them"),
     "tf.strings": "process strings in Python before feeding them",
     "tf.linalg": "compute it with numpy (np.linalg) inside the graph through tf.py_func",
     "tf.nn": "use the tf.nn functions minitf has (dir(tf.nn)) or build it from tf.* ops",
-    "tf.layers": ("use the tf.layers minitf has: dense, conv2d, max_pooling2d, average_pooling2d, dropout, "
-                  "batch_normalization and flatten"),
+    "tf.layers": ("use the tf.layers minitf has: dense, conv2d, conv2d_transpose, max_pooling2d, average_pooling2d, "
+                  "dropout, batch_normalization and flatten"),
     "tf.losses": "use the tf.losses minitf has (dir(tf.losses)) or build the loss from tf.* ops",
     "tf.train": "use the optimizers, Saver and learning-rate schedules minitf has (dir(tf.train))",
     "tf.summary": "use tf.summary.scalar, histogram, image, text, merge_all and FileWriter",

@@ -6,7 +6,10 @@ from .checkpoint_utils import (  # noqa: F401
 )
 from . import io_ops  # noqa: F401  (registers SaveV2 and RestoreV2, for graphs TF1 wrote)
 from .saver import Saver, export_meta_graph, import_meta_graph, write_graph  # noqa: F401
-from .learning_rate_decay import exponential_decay, piecewise_constant  # noqa: F401
+from .learning_rate_decay import (  # noqa: F401
+    cosine_decay, exponential_decay, inverse_time_decay, natural_exp_decay, piecewise_constant, polynomial_decay,
+)
+from .moving_averages import ExponentialMovingAverage  # noqa: F401
 from .optimizer import (  # noqa: F401
     AdagradOptimizer, AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer, Optimizer, RMSPropOptimizer,
 )

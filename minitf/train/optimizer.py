@@ -166,7 +166,8 @@ def _flatten(var_list) -> list:
 def _check_dtype(loss) -> None:
     dtype = loss.dtype.base_dtype
     if dtype not in _VALID_DTYPES:
-        raise ValueError(f"Invalid type {dtype!r} for {loss.name}, expected: {list(_VALID_DTYPES)}.")
+        raise ValueError(f"Invalid type {dtype!r} for {loss.name}, expected: [tf.float32, tf.float64, tf.float16, "
+                         "tf.bfloat16].")
 
 
 # ---- the optimizers ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..graph import name_scope
 from ..ops.base import Op, ShapeError, convert_to_tensor, create_op
 
 
-_BLOCK = 1 << 15 if backend_name == "numpy" else None   # elements updated at a time (see ApplyOp)
+_BLOCK = 1 << 17 if backend_name == "numpy" else None   # elements updated at a time (see ApplyOp)
 
 
 class ApplyOp(Op):
@@ -28,8 +28,10 @@ class ApplyOp(Op):
     ``update(scratch, *variables, *values)`` gets the variables' arrays, then the other
     inputs' values (in the op's input order), and writes the variables; the op's output is
     the updated variable.  Updates are element-wise, so on the CPU the kernel feeds ``update``
-    blocks of 32768 elements: the dozen passes of an Adam step then run in the CPU cache
-    instead of streaming megabytes of arrays from memory a dozen times.
+    blocks of 131072 elements: the dozen passes of an Adam step then run in the CPU caches (half
+    a MiB per array) instead of streaming megabytes of arrays from memory a dozen times, and a
+    block is long enough that the ufunc calls' own cost is small (4-6 % less CPU per step than
+    blocks of 32768 on the MNIST MLP and CNN).
     """
 
     gradient = None

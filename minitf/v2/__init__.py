@@ -13,7 +13,7 @@ Nothing here is a second implementation: every op is the ``Op`` class TF1 graphs
 a ``tf.function`` (``function.py``).  ``tf.compat.v1`` is TF1 minitf itself.
 
 Where to read: ``eager.py`` (EagerTensor, how an op runs now), ``variables.py``,
-``tape.py`` (GradientTape), ``function.py`` (tf.function), ``keras/``.
+``tape.py`` (GradientTape), ``function.py`` (tf.function), ``data.py`` (tf.data), ``keras/``.
 """
 import sys as _sys
 import types as _types
@@ -42,7 +42,7 @@ from .module import Module  # noqa: F401
 from .ops import cond, gradients, is_tensor, print_ as print, while_loop  # noqa: F401
 from .tape import GradientTape  # noqa: F401
 from .variables import Variable  # noqa: F401
-from . import nn, random  # noqa: E402,F401
+from . import data, nn, random  # noqa: E402,F401
 from . import keras  # noqa: E402,F401
 from .checkpoint import Checkpoint, latest_checkpoint  # noqa: E402
 
@@ -66,5 +66,6 @@ math = _types.SimpleNamespace(**{name: globals()[name] for name in (
 
 def __getattr__(name: str):
     raise AttributeError(f"module 'minitf.v2' has no attribute {name!r}: minitf.v2 covers eager execution, "
-                         "tf.function, tf.GradientTape, tf.Variable, tf.Module and a small tf.keras (notebook 08); "
+                         "tf.function, tf.GradientTape, tf.Variable, tf.Module, tf.data.Dataset and a small tf.keras "
+                         "(notebook 08); "
                          "TensorFlow 1's API is tf.compat.v1")

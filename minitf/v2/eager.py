@@ -227,6 +227,7 @@ class EagerContext(Graph):
     """
 
     executes_eagerly = True
+    variable_class = None   # minitf.v2.variables.Variable, which sets it (that module is built on this one)
 
     def __init__(self):
         super().__init__()
@@ -272,6 +273,13 @@ class EagerContext(Graph):
             tape.record(op)
         return op
 
+    def make_variable(self, initial_value=None, trainable=None, collections=None, name=None, dtype=None, **kwargs):
+        """TF1's ``tf.Variable(...)`` called with eager execution on: a TF2 variable (its arguments
+        that only a graph uses -- collections, caching_device, expected_shape... -- change nothing)."""
+        return self.variable_class(initial_value, trainable=trainable, name=name, dtype=dtype,
+                                   validate_shape=kwargs.get("validate_shape", True), shape=kwargs.get("shape"),
+                                   constraint=kwargs.get("constraint"))
+
     # ---- what a Session gives stateful kernels ---------------------------------------------
     def variable_value(self, variable):
         return variable.writable_array()
@@ -298,6 +306,12 @@ class EagerContext(Graph):
 
     def control_dependencies(self, control_inputs):
         return contextlib.nullcontext()
+
+    def add_to_collection(self, name: str, value) -> None:
+        """Kept nowhere: an eager update (a batch norm's moving average) has run already."""
+
+    def add_to_collections(self, names, value) -> None:
+        """Kept nowhere, as ``add_to_collection``."""
 
 
 _PLAIN_KERNEL = Op.kernel     # an op whose kernel is just its forward (no session state)

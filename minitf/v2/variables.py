@@ -30,7 +30,7 @@ from ..ops import state_ops
 from ..ops.array_ops import identity
 from ..ops.base import convert_to_tensor
 from ..tensor_shape import TensorShape
-from .eager import EagerTensor, eager_mode
+from .eager import EagerContext, EagerTensor, eager_mode
 
 
 def _holders(array) -> int:
@@ -203,3 +203,5 @@ class _VariableRef(EagerTensor):
     def numpy(self):
         return self._variable.numpy()
 
+
+EagerContext.variable_class = Variable   # what TF1's tf.Variable makes with eager execution on

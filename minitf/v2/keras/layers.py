@@ -238,6 +238,22 @@ class Dropout(Layer, tf1_layers.Dropout):
         return tf1_layers.Dropout.call(self, inputs, training=bool(training))
 
 
+class BatchNormalization(Layer, tf1_layers.BatchNormalization):
+    """Normalise each channel with the batch's mean and variance while training (updating the moving
+    averages ``moving_mean`` and ``moving_variance`` at once), with the moving averages otherwise."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, **kwargs):
+        tf1_layers.BatchNormalization.__init__(self, axis, momentum, epsilon, center, scale, beta_initializer,
+                                               gamma_initializer, moving_mean_initializer,
+                                               moving_variance_initializer, beta_regularizer, gamma_regularizer)
+        self._keras_init(**kwargs)
+
+    def call(self, inputs, training=None):
+        return tf1_layers.BatchNormalization.call(self, inputs, training=bool(training))
+
+
 class Flatten(Layer, tf1_layers.Flatten):
     """``[batch, d1, d2, ...] -> [batch, d1 * d2 * ...]``."""
 
@@ -255,6 +271,24 @@ class Activation(Layer):
 
     def call(self, inputs):
         return self.activation(inputs)
+
+
+class Softmax(Layer):
+    """``Softmax()``: probabilities from logits along ``axis`` (TF2's quickstart appends it to a model)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        return activations.get("softmax")(inputs, axis=self.axis)
+
+
+class ReLU(Layer):
+    """``ReLU()``: ``max(x, 0)`` as a layer."""
+
+    def call(self, inputs):
+        return activations.get("relu")(inputs)
 
 
 class Reshape(Layer):

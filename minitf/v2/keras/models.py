@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 
+import itertools
+
 import numpy as np
 
 from ...ops.array_ops import placeholder
@@ -25,6 +27,7 @@ from ...ops.math_ops import add_n
 from ...tensor_shape import TensorShape
 from ...train import checkpoint_format
 from .. import nest
+from ..data import INFINITE, Dataset
 from ..eager import EagerTensor
 from ..function import FuncGraph, function
 from ..tape import GradientTape
@@ -127,7 +130,7 @@ class Model(Layer):
         loss = self.loss(y, y_pred)
         penalties = self.losses
         total = add_n([loss] + penalties) if penalties else loss
-        return total, [m(y, y_pred) for m in self.compiled_metrics]
+        return total, [m.batch_mean(y, y_pred) for m in self.compiled_metrics]
 
     def _train_step(self, x, y):
         """One step of training; traced into a graph once per batch shape."""
@@ -170,16 +173,29 @@ class Model(Layer):
         self._check_compiled("training")
         if class_weight is not None or sample_weight is not None:
             raise NotImplementedError("minitf's fit does not support class_weight or sample_weight")
-        x, y = self._as_batchable(x), _as_array(y)
-        if len(x) != len(y):
-            raise ValueError(f"Data cardinality is ambiguous: x sizes: {len(x)}, y sizes: {len(y)}. "
-                             "Make sure all arrays contain the same number of samples.")
-        if validation_data is None and validation_split:
-            cut = int(len(x) * (1.0 - validation_split))
-            (x, validation_x), (y, validation_y) = (x[:cut], x[cut:]), (y[:cut], y[cut:])
-            validation_data = (validation_x, validation_y)
         batch_size = batch_size or 32
-        steps = max(1, -(-len(x) // batch_size)) if steps_per_epoch is None else steps_per_epoch
+        if isinstance(x, Dataset):
+            if validation_split:
+                raise ValueError("`validation_split` is only supported for Tensors or NumPy arrays, not a dataset")
+            epoch_batches, steps = self._dataset_batches(x, y, steps_per_epoch)
+        else:
+            x, y = self._as_batchable(x), _as_array(y)
+            if len(x) != len(y):
+                raise ValueError(f"Data cardinality is ambiguous: x sizes: {len(x)}, y sizes: {len(y)}. "
+                                 "Make sure all arrays contain the same number of samples.")
+            if validation_data is None and validation_split:
+                cut = int(len(x) * (1.0 - validation_split))
+                (x, validation_x), (y, validation_y) = (x[:cut], x[cut:]), (y[:cut], y[cut:])
+                validation_data = (validation_x, validation_y)
+            steps = max(1, -(-len(x) // batch_size)) if steps_per_epoch is None else steps_per_epoch
+
+            def epoch_batches():
+                order = np.random.permutation(len(x)) if shuffle else np.arange(len(x))
+                for step in range(steps):
+                    batch = order[(step * batch_size) % len(x):][:batch_size]
+                    yield x[batch], y[batch]
+        if isinstance(validation_data, Dataset):
+            validation_data = (validation_data, None)
         verbose = 1 if verbose == "auto" else verbose
         history = callbacks_module.History()
         callback_list = callbacks_module.CallbackList(
@@ -190,12 +206,10 @@ class Model(Layer):
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
-            order = np.random.permutation(len(x)) if shuffle else np.arange(len(x))
             means = _RunningMeans(self.metrics_names)
-            for step in range(steps):
-                batch = order[(step * batch_size) % len(x):][:batch_size]
+            for step, (xb, yb) in enumerate(epoch_batches()):
                 callback_list.on_train_batch_begin(step)
-                logs = means.add(self._run_step(self.train_function, x[batch], y[batch]), len(batch))
+                logs = means.add(self._run_step(self.train_function, xb, yb), len(xb))
                 callback_list.on_train_batch_end(step, logs)
             if validation_data is not None:
                 validation = self._evaluate(*validation_data[:2], validation_batch_size or batch_size, None)
@@ -210,8 +224,11 @@ class Model(Layer):
         """The loss and metrics on ``(x, y)``: ``[loss, accuracy]`` (just the loss without metrics)."""
         self._check_compiled("evaluating")
         verbose = 1 if verbose == "auto" else verbose
-        x, y = self._as_batchable(x), _as_array(y)
-        steps = max(1, -(-len(x) // (batch_size or 32)))
+        if isinstance(x, Dataset):
+            steps = self._dataset_batches(x, y, None)[1]
+        else:
+            x, y = self._as_batchable(x), _as_array(y)
+            steps = max(1, -(-len(x) // (batch_size or 32)))
         callback_list = callbacks_module.CallbackList(
             ([callbacks_module.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or []), self,
             {"verbose": verbose, "epochs": 0, "steps": steps})
@@ -222,13 +239,17 @@ class Model(Layer):
         return values[0] if len(values) == 1 else values
 
     def _evaluate(self, x, y, batch_size: int, callback_list) -> dict:
-        x, y = self._as_batchable(x), _as_array(y)
+        if isinstance(x, Dataset):
+            batches = self._dataset_batches(x, y, None)[0]()
+        else:
+            x, y = self._as_batchable(x), _as_array(y)
+            batches = ((x[start:start + batch_size], y[start:start + batch_size])
+                       for start in range(0, len(x), batch_size))
         means = _RunningMeans(self.metrics_names)
         logs: dict = {}
         if callback_list is not None:
             callback_list.on_test_begin()
-        for step, start in enumerate(range(0, len(x), batch_size)):
-            xb, yb = x[start:start + batch_size], y[start:start + batch_size]
+        for step, (xb, yb) in enumerate(batches):
             logs = means.add(self._run_step(self.test_function, xb, yb), len(xb))
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, logs)
@@ -237,7 +258,10 @@ class Model(Layer):
         return logs
 
     def predict(self, x, batch_size=None, verbose="auto", callbacks=None, **kwargs) -> np.ndarray:
-        """The model's outputs for ``x``, as numpy arrays, computed in batches of ``batch_size`` (32)."""
+        """The model's outputs for ``x``, as numpy arrays, computed in batches of ``batch_size`` (32)
+        (``x`` may be a dataset of batches, of ``x`` or ``(x, y)``)."""
+        if isinstance(x, Dataset):
+            x = np.concatenate([e[0] if isinstance(e, tuple) else e for e in x.as_numpy_iterator()])
         x = self._as_batchable(x)
         batch_size = batch_size or 32
         verbose = 1 if verbose == "auto" else verbose
@@ -261,6 +285,26 @@ class Model(Layer):
         self._check_compiled("training")
         values = [float(v) for v in self.train_function(self._as_batchable(x), _as_array(y))]
         return dict(zip(self.metrics_names, values)) if return_dict else (values[0] if len(values) == 1 else values)
+
+    def _dataset_batches(self, dataset: Dataset, y, steps):
+        """(a function giving one pass's ``(x, y)`` numpy batches, the number of steps) of a dataset of
+        ``(x, y)`` batches; ``steps`` (``steps_per_epoch``) cuts a pass short or ends an endless one."""
+        if y is not None:
+            raise ValueError("`y` argument is not supported when using dataset as input.")
+        if steps is None:
+            if int(dataset.cardinality()) == INFINITE:
+                raise ValueError("When passing an infinitely repeating dataset, please specify a `steps_per_epoch` "
+                                 "value so that epoch level callbacks continue to work.")
+            steps = len(dataset)
+
+        def batches():
+            for element in itertools.islice(dataset.as_numpy_iterator(), steps):
+                if not isinstance(element, tuple) or len(element) < 2:
+                    raise ValueError("A dataset given to fit or evaluate must give (x, y) batches, got "
+                                     f"{type(element).__name__}")
+                yield self._as_batchable(element[0]), _as_array(element[1])
+
+        return batches, steps
 
     def _as_batchable(self, x) -> np.ndarray:
         """``x`` as a numpy array, floats in the model's dtype (float32), once for all batches."""

@@ -1158,3 +1158,200 @@ def minimize_an_int_loss(tf):
 @case
 def saver_without_variables(tf):
     return tf.train.Saver()
+
+
+# ---- TF1's wider math and array ops ------------------------------------------------------------------
+@case
+def assert_equal_fails_when_run(tf):
+    p = tf.placeholder(tf.int32, [2], name="p")
+    with tf.control_dependencies([tf.assert_equal(p, [1, 3], name="check")]):
+        return Run(tf.identity(p, name="checked"), {p: [1, 2]})
+
+
+@case
+def assert_equal_of_constants_fails_while_building(tf):
+    return tf.assert_equal(tf.constant([1, 2], name="a"), tf.constant([1, 3], name="b"), name="check")
+
+
+@case
+def assert_positive_fails_when_run(tf):
+    p = tf.placeholder(tf.float32, [3], name="p")
+    with tf.control_dependencies([tf.assert_positive(p, name="check")]):
+        return Run(tf.identity(p, name="checked"), {p: [1.0, -2.0, 3.0]})
+
+
+@case
+def assert_rank_of_a_static_shape(tf):
+    return tf.assert_rank(tf.constant([1, 2], name="v"), 2)
+
+
+@case
+def pad_with_paddings_for_another_rank(tf):
+    return tf.pad(tf.ones([2, 3]), [[1, 1]], name="pad")
+
+
+@case
+def pad_with_an_unknown_mode(tf):
+    return tf.pad(tf.ones([2, 3]), [[1, 1], [0, 0]], mode="WRAP")
+
+
+@case
+def diag_of_a_scalar(tf):
+    return tf.diag(tf.constant(1.0), name="diag")
+
+
+@case
+def diag_part_of_an_odd_rank(tf):
+    return tf.diag_part(tf.ones([2, 2, 2]), name="dp")
+
+
+@case
+def cumsum_on_an_axis_out_of_range(tf):
+    return tf.cumsum(tf.ones([2, 3]), axis=2, name="cs")
+
+
+@case
+def scalar_mul_by_a_vector(tf):
+    return tf.scalar_mul(tf.constant([2.0, 3.0]), tf.ones([2]))
+
+
+@case
+def boolean_mask_with_a_scalar_mask(tf):
+    return tf.boolean_mask(tf.ones([2]), True)
+
+
+@case
+def norm_with_an_unknown_ord(tf):
+    return tf.norm(tf.ones([2, 2]), ord="nuc")
+
+
+@case
+def is_nan_of_integers(tf):
+    return tf.is_nan(tf.constant([1, 2]), name="isnan")
+
+
+@case
+def reverse_on_an_axis_out_of_range(tf):
+    return tf.reverse(tf.ones([2, 3]), [2], name="rev")
+
+
+@case
+def matrix_transpose_of_a_vector(tf):
+    return tf.matrix_transpose(tf.ones([3]))
+
+
+@case
+def gather_nd_index_out_of_range(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1], [2, 0]], name="gnd")
+
+
+@case
+def gather_nd_index_vectors_too_long(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0, 1, 1]], name="gnd")
+
+
+@case
+def scatter_nd_index_out_of_range(tf):
+    return tf.scatter_nd([[1], [5]], [1.0, 2.0], [4], name="snd")
+
+
+@case
+def unique_of_a_matrix(tf):
+    return tf.unique(tf.ones([2, 2]), name="uniq")
+
+
+@case
+def conv2d_transpose_with_mismatched_channels(tf):
+    return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 5]), [1, 6, 6, 4], [1, 2, 2, 1])
+
+
+@case
+def sort_in_an_unknown_direction(tf):
+    return tf.sort(tf.constant([3.0, 1.0]), direction="UP")
+
+
+@case
+def tensordot_with_unequal_axes(tf):
+    return tf.tensordot(tf.ones([2, 3]), tf.ones([3, 2]), [[1], [0, 1]])
+
+
+@case
+def lrn_of_a_matrix(tf):
+    return tf.nn.lrn(tf.ones([2, 3]))
+
+
+@case
+def meshgrid_with_unknown_indexing(tf):
+    return tf.meshgrid([1, 2], [3, 4], indexing="xz")
+
+
+@case
+def pad_with_negative_paddings(tf):
+    return tf.pad(tf.ones([2, 3]), [[-1, 0], [0, 0]], name="pad")
+
+
+@case
+def reflect_pad_as_wide_as_the_tensor(tf):
+    return tf.pad(tf.ones([2, 3]), [[2, 0], [0, 0]], mode="REFLECT", name="pad")
+
+
+@case
+def symmetric_pad_wider_than_the_tensor(tf):
+    return tf.pad(tf.ones([2, 3]), [[3, 0], [0, 0]], mode="SYMMETRIC", name="pad")
+
+
+@case
+def reverse_an_axis_twice(tf):
+    return tf.reverse(tf.ones([2, 3]), [1, -1], name="rev")
+
+
+@case
+def cumsum_of_a_scalar(tf):
+    return tf.cumsum(tf.constant(1.0), name="cs")
+
+
+@case
+def diag_part_of_a_non_square_matrix(tf):
+    return placeholder_run(tf, lambda p: tf.diag_part(p, name="dp"), np.ones((2, 3), np.float32), shape=[None, None])
+
+
+@case
+def boolean_mask_of_another_shape(tf):
+    return tf.boolean_mask(tf.ones([2, 3]), [True, False, True])
+
+
+@case
+def tensordot_of_mismatched_sizes(tf):
+    return tf.tensordot(tf.ones([2, 3]), tf.ones([4, 2]), 1)
+
+
+@case
+def gather_nd_with_float_indices(tf):
+    return tf.gather_nd(tf.ones([2, 3]), [[0.0, 1.0]], name="gnd")
+
+
+@case
+def cumprod_of_strings(tf):
+    return tf.cumprod(tf.constant(["a", "b"]), name="cp")
+
+
+@case
+def truncatemod_by_zero(tf):
+    return tf.truncatemod(tf.constant([7, -7]), tf.constant([2, 0]), name="tm")
+
+
+@case
+def atan2_of_integers(tf):
+    return tf.atan2(tf.constant([1, 2]), tf.constant([3, 4]), name="at")
+
+
+@case
+def conv2d_transpose_output_shape_that_cannot_be(tf):
+    return tf.nn.conv2d_transpose(tf.ones([1, 3, 3, 2]), tf.ones([3, 3, 4, 2]), [1, 9, 9, 4], [1, 2, 2, 1],
+                                  name="deconv")
+
+
+@case
+def where_with_a_scalar_condition_of_unequal_shapes(tf):
+    p = tf.placeholder(tf.float32, None, name="p")
+    return Run(tf.where(tf.constant(True), p, tf.ones([3]), name="sel"), {p: [1.0, 2.0]})

@@ -1,7 +1,7 @@
 """Inputs the way TensorFlow 1 takes them: lists of tensors, any-rank inputs, numpy scalars (see runner.py).
 
 Each case builds something TF1 accepts and returns the tensors to run; ``inputs.tf1_15.json``
-holds their static shapes, dtypes and values under real TF 1.15, and ``tests/test_tf1_inputs.py``
+holds their static shapes, dtypes and values under real TF 1.15, and ``tests/test_tf1_values.py``
 compares minitf's.
 """
 import numpy as np

@@ -54,7 +54,7 @@ def record(cases_module: str, tf2: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("cases", help="the module of cases to run: bad_input or inputs")
+    parser.add_argument("cases", help="the module of cases to run: bad_input, inputs or symbols")
     parser.add_argument("python", nargs="?", help="a Python interpreter with TensorFlow installed")
     parser.add_argument("--tf2", action="store_true", help="the interpreter has TensorFlow 2 (writes tf2.json)")
     parser.add_argument("--record", action="store_true", help="(internal) run the cases here, print JSON")
