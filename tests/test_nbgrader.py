@@ -85,11 +85,20 @@ class Course:
     root: Path
 
     def scores(self, assignment: str, student: str) -> dict[str, tuple[float, float]]:
-        """(score, max_score) of each graded cell of a student's notebook, from the gradebook."""
+        """(score, max_score) of each autograded cell of a student's notebook, from the gradebook
+        (the *explain* answers, markdown cells graded by hand, are left out: see manual_grades)."""
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
             cells = gb.find_notebook(assignment, assignment).grade_cells
             return {cell.name: (gb.find_grade(cell.name, assignment, assignment, student).score, cell.max_score)
-                    for cell in cells}
+                    for cell in cells if cell.cell_type == "code"}
+
+    def manual_grades(self, assignment: str, student: str) -> dict[str, tuple[float | None, bool]]:
+        """(automatic score, needs manual grade) of each answer cell graded by hand."""
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            cells = gb.find_notebook(assignment, assignment).grade_cells
+            grades = {cell.name: gb.find_grade(cell.name, assignment, assignment, student)
+                      for cell in cells if cell.cell_type == "markdown"}
+            return {name: (grade.auto_score, grade.needs_manual_grade) for name, grade in grades.items()}
 
     def feedback(self, student: str, assignment: str, directory: str = "feedback") -> Path:
         return self.root / directory / student / assignment / f"{assignment}.html"
@@ -180,7 +189,7 @@ def test_every_test_cell_is_a_check_and_a_hidden_test():
     defines hidden_test(student) and runs nothing else at import but imports and assignments."""
     for assignment in ASSIGNMENTS:
         for cell in read(REPO / "solutions" / assignment / f"{assignment}.ipynb").cells:
-            if cell.metadata.get("nbgrader", {}).get("grade"):
+            if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
                 visible, hidden = split_test_cell(cell.source)
                 where = f"{assignment} {grade_id(cell)}"
                 assert re.fullmatch(r'check\("\d\d\.q\d+"\)\n', visible), where
@@ -228,6 +237,17 @@ def test_untouched_student_versions_score_zero(course):
     for assignment in ASSIGNMENTS:
         scores = course.scores(assignment, "blank")
         assert scores and all(score == 0 for score, _ in scores.values()), (assignment, scores)
+
+
+@pytest.mark.slow
+def test_written_answers_wait_for_the_instructor_and_blank_ones_score_zero(course):
+    """An *explain* question's answer is graded by hand: formgrader lists an answered one as needing
+    a grade; one left as "YOUR ANSWER HERE" scores 0 by itself."""
+    explained = {a: course.manual_grades(a, "solver") for a in ASSIGNMENTS}
+    assert sum(map(len, explained.values())) >= 5, explained
+    for assignment, grades in explained.items():
+        assert all(score is None and needed for score, needed in grades.values()), (assignment, grades)
+        assert all(score == 0 and not needed for score, needed in course.manual_grades(assignment, "blank").values())
 
 
 def expect_only_lost(course: Course, student: str, changes: dict) -> None:

@@ -1,10 +1,10 @@
 """Checks for exercises 06 · Classification (one-hot labels, cross-entropy, accuracy, the fur/wings network)."""
 import numpy as np
 
-from .. import dtypes
-from ..graph import get_default_graph, set_random_seed
+from .. import dtypes, errors
+from ..graph import Graph, get_default_graph, set_random_seed
 from ..ops.array_ops import constant, placeholder
-from .core import call, evaluate, expect, expect_tensor, question
+from .core import call, evaluate, expect, expect_tensor, question, same_values
 
 _PROBABILITIES = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]
 _TARGETS = [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
@@ -85,3 +85,45 @@ def _(train_classifier, x_data, labels):
     expect(any(op.type == "ApplyAdam" for op in get_default_graph().get_operations()),
            "train_classifier does not train with tf.train.AdamOptimizer.",
            "tf.train.AdamOptimizer(learning_rate=0.01).")
+
+
+@question("06.q5", "predicted_initial_loss", "initial_loss")
+def _(predicted_initial_loss, initial_loss):
+    expect(isinstance(predicted_initial_loss, (int, float)) and not isinstance(predicted_initial_loss, bool),
+           f"`predicted_initial_loss` should be a number, got {predicted_initial_loss!r}.")
+    expect(abs(predicted_initial_loss - np.log(10)) < 0.01 * np.log(10),
+           f"an untrained classifier of 10 classes does not start at a loss of {predicted_initial_loss:g}.",
+           "with (almost) equal logits softmax gives every class the same probability; the cross-entropy is "
+           "−log of the true class's probability.")
+    rng = np.random.RandomState(3)
+    for classes in (10, 3):
+        features = rng.randn(200, 20).astype(np.float32)
+        labels = rng.randint(0, classes, size=200)
+        with Graph().as_default() as graph:
+            loss = call(initial_loss, features, labels, classes, name="initial_loss")
+        expect(isinstance(loss, np.floating) and any(op.type == "SoftmaxCrossEntropyWithLogits"
+                                                     for op in graph.get_operations()),
+               f"initial_loss should return the loss it measured, what sess.run gives, got {loss!r:.80}.",
+               "build the untrained classifier and its loss with softmax_cross_entropy_with_logits_v2, "
+               "then return sess.run(loss).")
+        expect(abs(loss - np.log(classes)) < 0.02 * np.log(classes),
+               f"for {classes} classes initial_loss measured {loss:.4f}; an untrained classifier with small "
+               f"weights starts near ln {classes} = {np.log(classes):.4f}.",
+               "small weights (stddev 0.01) and zero biases, logits = features · W + b, the mean of "
+               "softmax_cross_entropy_with_logits_v2 with one-hot labels of depth num_classes.")
+
+
+@question("06.q6", "save_model", "restore_model")
+def _(save_model, restore_model):
+    rng = np.random.RandomState(6)
+    weights_value, bias_value = rng.randn(2, 3).astype(np.float32), rng.randn(3).astype(np.float32)
+    path = call(save_model, weights_value, bias_value, name="save_model")
+    restored = call(restore_model, path, name="restore_model", hints={
+        errors.NotFoundError: "a checkpoint maps variable *names* to values: the message names the key that the "
+                              "graph asks for and the checkpoint does not have."})
+    expect(isinstance(restored, (list, tuple)) and len(restored) == 2,
+           f"restore_model should return [weights, bias] as sess.run gives them, got {restored!r:.80}.",
+           "return sess.run([weights, bias]).")
+    expect(same_values(restored[0], weights_value) and same_values(restored[1], bias_value),
+           "restore_model does not return the values stored in the checkpoint.",
+           "restore, do not initialise: saver.restore sets every variable it finds by name.")

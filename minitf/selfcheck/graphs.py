@@ -3,9 +3,11 @@ import numpy as np
 
 from .. import dtypes
 from ..graph import Graph, get_default_graph
-from ..ops.array_ops import constant, placeholder
-from ..ops.math_ops import add, matmul
+from ..gradients import gradients
+from ..ops.array_ops import constant, placeholder, reshape, zeros
+from ..ops.math_ops import add, matmul, reduce_sum, sigmoid, tanh
 from ..ops.nn_ops import relu
+from ..variables import Variable
 from .core import call, evaluate, expect, expect_tensor, question
 
 
@@ -88,3 +90,50 @@ def _(g2):
     expect("answer" not in [op.name for op in get_default_graph().get_operations()],
            "the default graph also holds an op named 'answer'.",
            "only ops created inside `with g2.as_default():` go to g2; the rest go to the default graph.")
+
+
+def _q5_graph() -> dict:
+    """The tensors of question 02.q5, built as the question shows them."""
+    x = placeholder(dtypes.float32, [None, 784])
+    W = Variable(zeros([784, 10]))
+    logits = matmul(x, W)
+    return {"logits": logits, "per_example": reduce_sum(logits, axis=1), "total": reduce_sum(logits),
+            "image": reshape(x, [-1, 28, 28, 1])}
+
+
+def expect_predicted_shapes(predicted_shapes, tensors: dict, hints: dict) -> None:
+    """Compare a list of predicted shapes, written as print writes them ("(?, 3)"), with ``tensors``' shapes."""
+    expect(isinstance(predicted_shapes, (list, tuple)) and len(predicted_shapes) == len(tensors) and
+           all(isinstance(shape, str) for shape in predicted_shapes),
+           f"`predicted_shapes` should be a list of {len(tensors)} strings such as \"(?, 3)\", one per tensor.",
+           "write each shape as print shows it: ? for an unknown size, () for a scalar.")
+    for (name, tensor), predicted in zip(tensors.items(), predicted_shapes):
+        expect(predicted.replace(" ", "") == str(tensor.shape).replace(" ", ""),
+               f"the shape you predicted for `{name}`, {predicted}, is not right.", hints[name])
+
+
+@question("02.q5", "predicted_shapes")
+def _(predicted_shapes):
+    expect_predicted_shapes(predicted_shapes, _q5_graph(), {
+        "logits": "a [None, 784] matrix times a [784, 10] matrix: the rows stay, the columns come from W.",
+        "per_example": "reducing along axis 1 removes that axis; the unknown batch size stays unknown.",
+        "total": "reduce_sum without an axis adds up everything: one number, shape ().",
+        "image": "-1 stands for what is left: 784 numbers per row make one 28 × 28 × 1 image, so -1 is the "
+                 "batch size, which is unknown."})
+
+
+_SLOPES = (("sigmoid at 0", sigmoid, 0.0), ("tanh at 0", tanh, 0.0), ("ReLU at 3", relu, 3.0),
+           ("ReLU at -3", relu, -3.0), ("sigmoid at 10", sigmoid, 10.0))
+
+
+@question("02.q6", "predicted_slopes")
+def _(predicted_slopes):
+    expect(isinstance(predicted_slopes, (list, tuple)) and len(predicted_slopes) == len(_SLOPES) and
+           all(isinstance(s, (int, float)) for s in predicted_slopes),
+           f"`predicted_slopes` should be a list of {len(_SLOPES)} numbers, one per derivative.")
+    for (what, activation, at), predicted in zip(_SLOPES, predicted_slopes):
+        z = constant(at)
+        slope = float(evaluate(gradients(activation(z), z)[0]))
+        expect(abs(predicted - slope) < 1e-3, f"the derivative of {what} is not {predicted:g}.",
+               "sigmoid'(z) = sigmoid(z)·(1 − sigmoid(z)), largest at 0 and tiny far from 0; tanh'(0) = 1; "
+               "ReLU's derivative is 1 for positive inputs and 0 for negative ones (notebook 02).")

@@ -2,9 +2,11 @@
 import numpy as np
 
 from .. import dtypes
-from ..ops.array_ops import constant
+from ..ops.array_ops import constant, placeholder, reshape, zeros
+from ..ops.conv_ops import conv2d, max_pool
 from ..session import Session
 from .core import call, evaluate, expect, expect_tensor, question
+from .graphs import expect_predicted_shapes
 
 FULL_TEST_SET = 10_000
 
@@ -82,3 +84,50 @@ def _(mnist, X, logits, sess, test_accuracy):
     expect(measured - validation <= 0.05, f"the validation accuracy is {validation:.2%}, far below the test "
            f"accuracy {measured:.2%}: the network has learned the test images, not digits.",
            "train only on mnist.train; the test images are for measuring.")
+
+
+@question("07.q4", "mnist", "few_images", "few_labels", "X_small", "logits_small", "sess_small",
+          "small_train_accuracy", "small_test_accuracy")
+def _(mnist, few_images, few_labels, X_small, logits_small, sess_small, small_train_accuracy, small_test_accuracy):
+    training = {row.tobytes() for row in mnist.train.images}
+    expect(np.shape(few_images) == (100, 784) and all(row.tobytes() in training for row in np.asarray(few_images)),
+           "`few_images` should be the 100 training images the setup cell chose.", "run the setup cell again.")
+    expect_tensor(X_small, "X_small")
+    expect_tensor(logits_small, "logits_small")
+    expect(isinstance(sess_small, Session) and sess_small.graph is logits_small.graph,
+           "`sess_small` should be the open session in which you trained on the 100 images.",
+           "sess_small = tf.Session(), and leave it open.")
+    measured = {}
+    for part, images, labels in (("train", few_images, few_labels), ("test", mnist.test.images, mnist.test.labels)):
+        scores = call(sess_small.run, logits_small, {X_small: images}, name="sess_small.run", hints={
+            RuntimeError: "`sess_small` must stay open: no with block around it."})
+        measured[part] = float(np.mean(np.argmax(scores, axis=1) == np.argmax(labels, axis=1)))
+    for part, reported in (("train", small_train_accuracy), ("test", small_test_accuracy)):
+        expect(isinstance(reported, (float, np.floating)) and abs(reported - measured[part]) < 1e-3,
+               f"`small_{part}_accuracy` is {reported!r}, but the network in sess_small scores "
+               f"{measured[part]:.4f} on the {part} images.",
+               f"measure it with this network, on {'few_images' if part == 'train' else 'mnist.test.images'}.")
+    expect(measured["train"] >= 0.99, f"the network gets {measured['train']:.0%} of its 100 training images "
+           "right: it has not memorised them yet.", "train longer on those 100 images (a few hundred steps).")
+    expect(measured["train"] - measured["test"] >= 0.15,
+           f"training accuracy {measured['train']:.0%}, test accuracy {measured['test']:.0%}: that is not "
+           "overfitting yet.", "train on few_images only, so that there is little to learn from and much to "
+           "memorise.")
+
+
+def _q5_network() -> dict:
+    """The layers of question 07.q5, built as the question shows them."""
+    x = placeholder(dtypes.float32, [None, 28, 28, 1])
+    h1 = conv2d(x, zeros([3, 3, 1, 16]), strides=[1, 1, 1, 1], padding="VALID")
+    p1 = max_pool(h1, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="VALID")
+    h2 = conv2d(p1, zeros([3, 3, 16, 32]), strides=[1, 2, 2, 1], padding="SAME")
+    return {"h1": h1, "p1": p1, "h2": h2, "flat": reshape(h2, [-1, 7 * 7 * 32])}
+
+
+@question("07.q5", "predicted_shapes")
+def _(predicted_shapes):
+    expect_predicted_shapes(predicted_shapes, _q5_network(), {
+        "h1": "without padding a 3 × 3 filter fits 28 − 3 + 1 times; each filter is one channel.",
+        "p1": "a 2 × 2 window moved by 2 without padding: 26 / 2.",
+        "h2": "with 'SAME' padding and stride 2 the size is the input's divided by 2, rounded up.",
+        "flat": "reshape keeps every number: 7 · 7 · 32 per image, -1 for the unknown batch."})

@@ -1,9 +1,11 @@
 """Checks for exercises 05 · Regression (the squared-error loss, gradient descent, fitting a line)."""
 import numpy as np
 
+from ..gradients import gradients
 from ..graph import Graph, Operation
 from ..ops.array_ops import constant
-from ..ops.math_ops import reduce_sum
+from ..ops.math_ops import reduce_mean, reduce_sum, square
+from ..train import GradientDescentOptimizer
 from ..variables import Variable
 from .core import call, evaluate, expect, expect_tensor, question
 
@@ -67,3 +69,61 @@ def _(fit_line):
     expect(any(op.type == "ApplyGradientDescent" for op in graph.get_operations()),
            "fit_line does not train with tf.train.GradientDescentOptimizer.",
            "tf.train.GradientDescentOptimizer(learning_rate).minimize(cost).")
+
+
+# 05.q4: gradient descent on the mean squared error of W·x + b converges exactly when the learning rate is below
+# 2 / λ_max, λ_max the largest eigenvalue of the cost's (constant) Hessian 2/n · [[Σx², Σx], [Σx, n]].
+EXPLORE_X = np.array([1.0, 2.0, 3.0, 4.0])
+EXPLORE_Y = 2 * EXPLORE_X
+
+
+def largest_stable_rate(x=EXPLORE_X) -> float:
+    """The learning rate above which gradient descent on mean((W·x + b − y)²) diverges."""
+    hessian = 2 / len(x) * np.array([[np.sum(x * x), np.sum(x)], [np.sum(x), len(x)]])
+    return float(2 / np.linalg.eigvalsh(hessian).max())
+
+
+@question("05.q4", "largest_rate")
+def _(largest_rate):
+    expect(isinstance(largest_rate, (int, float)) and not isinstance(largest_rate, bool),
+           f"`largest_rate` should be a number, got {largest_rate!r}.")
+    limit = largest_stable_rate()
+    expect(largest_rate < limit, f"at the learning rate {largest_rate:g} the cost does not converge: each step "
+           "overshoots the minimum by more than it started from.",
+           "run final_cost for rates a little below yours: where does the cost stop going down?")
+    expect(largest_rate >= 0.95 * limit, f"{largest_rate:g} converges, but a rate 5 % larger still does.",
+           "look between your rate and the first one that diverges; halve the gap until it is small.")
+
+
+@question("05.q5", "fit")
+def _(fit):
+    x_data = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]], dtype=np.float32)
+    y_data = np.array([1.0, -1.0, -3.0, -5.0, -7.0], dtype=np.float32)  # y = -2x + 1
+    with Graph().as_default():
+        result = call(fit, x_data, y_data, name="fit")
+    expect(isinstance(result, (list, tuple)) and len(result) == 2, f"fit should return [W, b], got {result!r:.80}.",
+           "keep the last line of fit: return sess.run([W, b]).")
+    W, b = (float(np.ravel(v)[0]) for v in result)
+    expect(abs(W + 2) < 0.05 and abs(b - 1) < 0.1, f"on points of y = -2x + 1, fit found W = {W:.3f}, "
+           f"b = {b:.3f}.", "print the shape of hypothesis - Y: (?, 1) minus (?,) broadcasts to (?, ?), a "
+           "difference for every pair of examples. Make the two shapes agree.")
+
+
+@question("05.q6", "predicted_gradients", "predicted_after_step")
+def _(predicted_gradients, predicted_after_step):
+    for name, answer in (("predicted_gradients", predicted_gradients), ("predicted_after_step", predicted_after_step)):
+        expect(isinstance(answer, (list, tuple)) and len(answer) == 2 and
+               all(isinstance(v, (int, float)) for v in answer), f"`{name}` should be a list of two numbers.")
+    x, y = [1.0, 2.0, 3.0], [1.0, 2.0, 3.0]
+    W, b = Variable([1.0], name="W"), Variable([1.0], name="b")
+    cost = reduce_mean(square(W * x + b - y))
+    dW, db = gradients(cost, [W, b])
+    step = GradientDescentOptimizer(0.1).minimize(cost)
+    grads = [float(g[0]) for g in evaluate([dW, db], init=True)]
+    expect(np.allclose(predicted_gradients, grads, atol=1e-4),
+           f"the gradients at W = 1, b = 1 are not {list(predicted_gradients)}.",
+           "every error W·x + b − y is 1 there; ∂cost/∂W = 2/3 · Σ error · x and ∂cost/∂b = 2/3 · Σ error.")
+    after = [float(v[0]) for v in evaluate([W, b], init=True, first=[step])]
+    expect(np.allclose(predicted_after_step, after, atol=1e-4),
+           f"after one step with learning rate 0.1, W and b are not {list(predicted_after_step)}.",
+           "each variable moves against its own gradient: W − 0.1 · ∂cost/∂W, b − 0.1 · ∂cost/∂b.")

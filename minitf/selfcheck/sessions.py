@@ -69,3 +69,29 @@ def _(hello_value, init_value):
            'hello = tf.constant("Hello, TensorFlow!").')
     expect(init_value is None, f"`init_value` is {init_value!r}, but running an op returns None.",
            "store the result of sess.run(tf.global_variables_initializer()).")
+
+
+@question("03.q5", "draws", "b_matches_a")
+def _(draws, b_matches_a):
+    expect(type(draws) is int, f"`draws` should be a whole number, got {draws!r}.")
+    expect(draws == 6, f"the cell makes 6 draws, not {draws}.",
+           "a random op draws once per sess.run that needs it, however many fetches use it: count the runs "
+           "(1 + 1 + 1 + 3), not the fetched tensors.")
+    expect(isinstance(b_matches_a, bool), f"`b_matches_a` should be True or False, got {b_matches_a!r}.")
+    expect(b_matches_a, "in sess.run([a, b]) the two fetches share one draw of noise, so b is 2 · (a − 1).",
+           "within one run every tensor has one value (notebook 03, One value per run).")
+
+
+@question("03.q6", "feed", "result_value", "scale", "shift", "result")
+def _(feed, result_value, scale, shift, result):
+    expect(isinstance(feed, dict), f"`feed` should be the feed_dict you pass to sess.run, got {type(feed).__name__}.",
+           "feed = {scale: 1.5, ...}: a dict from placeholders to the values they take.")
+    feed = {result.graph.get_tensor_by_name(key) if isinstance(key, str) else key: value for key, value in feed.items()}
+    expect(shift in feed, "`feed` gives no value to `shift`: that run still fails with InvalidArgumentError.",
+           "the error names the placeholder without a value; every placeholder that result needs must be fed.")
+    expect(scale in feed and np.isclose(feed[scale], 1.5) and np.isclose(feed[shift], 4.0),
+           "`feed` should give scale the value 1.5 and shift the value 4.", "feed = {scale: 1.5, shift: 4.0}.")
+    expected = evaluate(result, feed_dict=feed)
+    expect(np.ndim(result_value) == 0 and np.isclose(result_value, expected),
+           f"`result_value` is {result_value!r}, but result with that feed is {expected:g}.",
+           "result_value = sess.run(result, feed_dict=feed).")

@@ -1,8 +1,10 @@
 """Checks for exercises 01 · Tensors (rank, shape, dtype, creating, reshaping and casting tensors)."""
+import re
+
 import numpy as np
 
 from .. import dtypes
-from ..ops.array_ops import constant, placeholder
+from ..ops.array_ops import constant, placeholder, zeros
 from ..ops.math_ops import cast
 from ..session import Session
 from .core import call, evaluate, expect, expect_tensor, question, same_values
@@ -95,3 +97,54 @@ def _(answer):
         expect(answer[i] == actual, f"dtypes[{i}] is {answer[i]!r}, which is not the dtype of {code}.",
                "Python ints become int32, floats float32, strings string; tf.cast gives the dtype it is "
                "asked for; / on two int32 tensors is true division, and its result is float64 (notebook 01).")
+
+
+@question("01.q5", "prices", "with_tax")
+def _(prices, with_tax):
+    expect_tensor(prices, "prices")
+    expect(prices.dtype == dtypes.int32 and prices.op.type == "Const",
+           f"`prices` is a {prices.dtype.name} tensor made by {prices.op.type}; keep it as given, "
+           "tf.constant([3, 5, 8]), an int32 constant.", "fix the multiplication, not the prices.")
+    expect_tensor(with_tax, "with_tax")
+    expect(with_tax.dtype == dtypes.float32, f"`with_tax` has dtype {with_tax.dtype.name}, expected float32.",
+           "tf.cast(prices, tf.float32) turns the int32 prices into float32; 1.2 is float32 already.")
+    casts = [op for op in with_tax.graph.get_operations() if op.type == "Cast" and op.inputs[0] is prices]
+    expect(casts, "`with_tax` does not convert `prices`: the int32 tensor must be cast before it meets a float.",
+           "TF1 never converts dtypes by itself: tf.cast(prices, tf.float32) * tf.constant(1.2).")
+    value = evaluate(with_tax)
+    expect(same_values(value, [3.6, 6.0, 9.6]), f"`with_tax` is {np.round(value, 4).tolist()}, expected the "
+           "prices times 1.2, [3.6, 6.0, 9.6].", "multiply the cast prices by tf.constant(1.2).")
+
+
+def _q6_tensors() -> dict:
+    """The tensors of question 01.q6, built as the question shows them (in the check's fresh graph)."""
+    a = constant([[1, 2], [3, 4]])
+    b = constant(2.5)
+    c = zeros([2, 3])
+    return {"a = tf.constant([[1, 2], [3, 4]])": a, "b = tf.constant(2.5)": b, "c = tf.zeros([2, 3])": c,
+            "d = a + a": a + a}
+
+
+def _parts(printed: str) -> dict:
+    """The name, shape and dtype in a printed tensor such as ``Tensor("add:0", shape=(2, 2), dtype=int32)``."""
+    match = re.fullmatch(r'\s*Tensor\("([^"]*)",\s*shape=(\([^)]*\)),\s*dtype=(\w+)\)\s*', printed)
+    return {} if not match else {"name": match[1], "shape": match[2].replace(" ", ""), "dtype": match[3]}
+
+
+@question("01.q6", "printed")
+def _(printed):
+    tensors = _q6_tensors()
+    expect(isinstance(printed, (list, tuple)) and len(printed) == len(tensors) and
+           all(isinstance(line, str) for line in printed),
+           f"`printed` should be a list of {len(tensors)} strings, one per tensor, in the order a, b, c, d.")
+    hints = {"name": "an op is named after its type (Const, zeros, add), and a second op of the same name gets "
+                     "'_1'; the tensor adds ':0'.",
+             "shape": "the shape lists the length of each level of brackets, outermost first; a scalar's is ().",
+             "dtype": "Python ints become int32, floats float32, and a + a keeps the dtype of a."}
+    for (code, tensor), line in zip(tensors.items(), printed):
+        parts = _parts(line)
+        expect(parts, f"what you wrote for `{code}`, {line!r}, is not what print shows for a tensor.",
+               'copy the pattern Tensor("name:0", shape=(…), dtype=…) from the notebook.')
+        for part, wanted in _parts(str(tensor)).items():
+            expect(parts[part] == wanted, f"the {part} you predicted for `{code}`, {parts[part]}, is not right.",
+                   hints[part])

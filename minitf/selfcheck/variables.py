@@ -2,9 +2,9 @@
 import numpy as np
 
 from .. import dtypes, errors
-from ..graph import GraphKeys, get_default_graph
+from ..graph import Graph, GraphKeys, get_default_graph
 from ..ops.array_ops import placeholder
-from ..variables import Variable, global_variables, trainable_variables
+from ..variables import Variable, get_variable, global_variables, trainable_variables
 from .core import call, evaluate, expect, expect_tensor, question, same_values
 
 _SCOPE_HINT = 'open the scope around each call: with tf.variable_scope("layer1"): ...'
@@ -94,15 +94,60 @@ def _(global_step, my_int_variable):
                "an initial value of 0 makes an int32 variable; tf.get_variable needs dtype=tf.int32.")
     expect(global_step.op.name == "global_step", f"`global_step` is named {global_step.op.name!r}.",
            'pass name="global_step".')
-    graph = global_step.graph
-    expect(global_step in graph.get_collection(GraphKeys.GLOBAL_VARIABLES) and
-           global_step not in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES),
+    collections = global_step.graph.get_collection
+    expect(global_step in collections(GraphKeys.GLOBAL_VARIABLES) and
+           global_step not in collections(GraphKeys.TRAINABLE_VARIABLES),
            "`global_step` should be a global variable that is not trainable.", "tf.Variable(0, trainable=False, ...).")
     expect(my_int_variable.op.name == "my_int_variable" and my_int_variable.shape.as_list() == [1, 2, 3],
            f"`my_int_variable` is {my_int_variable}, expected the name 'my_int_variable' and shape (1, 2, 3).",
            'tf.get_variable("my_int_variable", [1, 2, 3], dtype=tf.int32, initializer=tf.zeros_initializer).')
     expect(not np.any(evaluate(my_int_variable.initial_value)), "`my_int_variable` should start at zeros.",
            "initializer=tf.zeros_initializer.")
-    expect(my_int_variable in graph.get_collection(GraphKeys.TRAINABLE_VARIABLES),
+    expect(my_int_variable in collections(GraphKeys.TRAINABLE_VARIABLES),
            "`my_int_variable` is not trainable; only global_step should be left out.",
            "tf.get_variable makes a trainable variable unless told otherwise.")
+
+
+def _q6_variables() -> dict:
+    """The variables of question 04.q6, made as the question shows them."""
+    return {"v1 = tf.Variable([1, 2], tf.float32)": Variable([1, 2], dtypes.float32),
+            "v2 = tf.Variable([1, 2], dtype=tf.float32)": Variable([1, 2], dtype=dtypes.float32),
+            "v3 = tf.Variable(0.5, trainable=False)": Variable(0.5, trainable=False),
+            "v4 = tf.get_variable('v4', [2], collections=[tf.GraphKeys.LOCAL_VARIABLES])":
+                get_variable("v4", [2], collections=[GraphKeys.LOCAL_VARIABLES])}
+
+
+@question("04.q6", "predicted_dtypes", "predicted_trainable")
+def _(predicted_dtypes, predicted_trainable):
+    made = _q6_variables()
+    for name, answer, kind in (("predicted_dtypes", predicted_dtypes, str),
+                               ("predicted_trainable", predicted_trainable, bool)):
+        expect(isinstance(answer, (list, tuple)) and len(answer) == len(made) and
+               all(isinstance(a, kind) for a in answer),
+               f"`{name}` should be a list of {len(made)} {kind.__name__}s, one per variable.")
+    trainable = trainable_variables()
+    for (code, v), dtype, is_trainable in zip(made.items(), predicted_dtypes, predicted_trainable):
+        expect(dtype.replace("<dtype: ", "").strip("'> ") == v.dtype.name,
+               f"the dtype you predicted for `{code}`, {dtype!r}, is not right.",
+               "a variable's dtype ends in _ref; it comes from dtype= or, without it, from the initial value. "
+               "The second positional argument of tf.Variable is trainable, not dtype.")
+        expect(is_trainable == (v in trainable),
+               f"`{code}` is {'' if v in trainable else 'not '}trainable.",
+               "only trainable=False keeps a variable out of TRAINABLE_VARIABLES: collections= replaces the "
+               "global collection, not the trainable one (notebook 04, Collections).")
+
+
+@question("04.q7", "train_counter")
+def _(train_counter):
+    hint = ("tf.global_variables_initializer() is an op built from the variables that exist when it is "
+            "called. Which variables existed when train_counter made it?")
+    for steps in (4, 0):
+        with Graph().as_default() as graph:
+            value = call(train_counter, steps, name="train_counter", hints={errors.FailedPreconditionError: hint})
+            expect(isinstance(value, np.integer), f"train_counter({steps}) returned {value!r}, not the counter's "
+                   "value as the session gives it.", "return sess.run(counter) after the steps.")
+            expect(value == steps, f"train_counter({steps}) returned {value}, expected {steps}.",
+                   "initialise once, before the steps; then run the step `steps` times.")
+            expect(any(op.type == "AssignAdd" for op in graph.get_operations()),
+                   "train_counter no longer adds 1 with tf.assign_add.", "keep the counter and its step; move "
+                   "only the initialiser.")

@@ -61,4 +61,35 @@ dtypes = ['int32', 'float32', 'string', 'float32', 'float64']
 dtypes = [tf.int32, tf.float64, tf.string, tf.float32, tf.float64]
 """, "dtypes[1]"),
     ],
+    "01.q5": [
+        ("the prices retyped as floats", """
+prices = tf.constant([3., 5., 8.])
+with_tax = prices * tf.constant(1.2)
+""", "keep it as given"),
+        ("cast to float64", """
+prices = tf.constant([3, 5, 8])
+with_tax = tf.cast(prices, tf.float64) * tf.constant(1.2, tf.float64)
+""", "expected float32"),
+        ("the result typed by hand", """
+prices = tf.constant([3, 5, 8])
+with_tax = tf.constant([3.6, 6.0, 9.6])
+""", "does not convert `prices`"),
+    ],
+    "01.q6": [
+        ("the second constant also called Const", """
+printed = ['Tensor("Const:0", shape=(2, 2), dtype=int32)',
+           'Tensor("Const:0", shape=(), dtype=float32)',
+           'Tensor("zeros:0", shape=(2, 3), dtype=float32)',
+           'Tensor("add:0", shape=(2, 2), dtype=int32)']
+""", "the name you predicted for `b = tf.constant(2.5)`"),
+        ("a scalar shape written (1,)", """
+printed = ['Tensor("Const:0", shape=(2, 2), dtype=int32)',
+           'Tensor("Const_1:0", shape=(1,), dtype=float32)',
+           'Tensor("zeros:0", shape=(2, 3), dtype=float32)',
+           'Tensor("add:0", shape=(2, 2), dtype=int32)']
+""", "the shape you predicted for `b = tf.constant(2.5)`"),
+        ("values instead of descriptions", """
+printed = ['[[1 2] [3 4]]', '2.5', '[[0. 0. 0.] [0. 0. 0.]]', '[[2 4] [6 8]]']
+""", "not what print shows for a tensor"),
+    ],
 }

@@ -71,4 +71,26 @@ with g2.as_default():
     tf.constant(42.0, name='answer')
 """, "the integer 42"),
     ],
+    "02.q5": [
+        ("None written as None", """
+predicted_shapes = ['(None, 10)', '(None,)', '()', '(None, 28, 28, 1)']
+""", "`logits`"),
+        ("a reduction that keeps its axis", """
+predicted_shapes = ['(?, 10)', '(?, 1)', '()', '(?, 28, 28, 1)']
+""", "`per_example`"),
+        ("-1 taken literally", """
+predicted_shapes = ['(?, 10)', '(?,)', '()', '(-1, 28, 28, 1)']
+""", "`image`"),
+    ],
+    "02.q6": [
+        ("sigmoid's slope at 0 taken as its value", """
+predicted_slopes = [0.5, 1.0, 1.0, 0.0, 0.0]
+""", "sigmoid at 0"),
+        ("ReLU's slope equal to its input", """
+predicted_slopes = [0.25, 1.0, 3.0, 0.0, 0.0]
+""", "ReLU at 3"),
+        ("tanh's slope at 0 taken as its value", """
+predicted_slopes = [0.25, 0.0, 1.0, 0.0, 0.0]
+""", "tanh at 0"),
+    ],
 }

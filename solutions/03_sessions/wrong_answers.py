@@ -63,4 +63,35 @@ with tf.Session() as sess:
     init_value = tf.global_variables_initializer()
 """, "running an op returns None"),
     ],
+    "03.q5": [
+        ("one draw per fetched tensor", """
+draws = 9
+b_matches_a = True
+""", "not 9"),
+        ("one draw for the session", """
+draws = 1
+b_matches_a = True
+""", "not 1"),
+        ("a new draw for every fetch", """
+draws = 6
+b_matches_a = False
+""", "share one draw"),
+    ],
+    "03.q6": [
+        ("the missing feed left missing", """
+feed = {scale: 1.5}
+with tf.Session() as sess:
+    result_value = 5.0
+""", "gives no value to `shift`"),
+        ("the feeds swapped", """
+feed = {scale: 4.0, shift: 1.5}
+with tf.Session() as sess:
+    result_value = sess.run(result, feed_dict=feed)
+""", "scale the value 1.5"),
+        ("another feed in the run than the one stored", """
+feed = {scale: 1.5, shift: 4.0}
+with tf.Session() as sess:
+    result_value = sess.run(result, feed_dict={scale: 1.5, shift: 0.0})
+""", "but result with that feed is 7"),
+    ],
 }

@@ -117,4 +117,49 @@ my_int_variable = tf.get_variable('my_int_variable', [1, 2, 3], dtype=tf.int32,
                                   initializer=tf.zeros_initializer, trainable=False)
 """, "`my_int_variable` is not trainable"),
     ],
+    "04.q6": [
+        ("the positional tf.float32 read as the dtype", """
+predicted_dtypes = ['float32_ref', 'float32_ref', 'float32_ref', 'float32_ref']
+predicted_trainable = [True, True, False, True]
+""", "v1 = tf.Variable([1, 2], tf.float32)"),
+        ("a local variable taken as not trainable", """
+predicted_dtypes = ['int32_ref', 'float32_ref', 'float32_ref', 'float32_ref']
+predicted_trainable = [True, True, False, False]
+""", "v4 = "),
+        ("dtypes without _ref", """
+predicted_dtypes = ['int32', 'float32', 'float32', 'float32']
+predicted_trainable = [True, True, False, True]
+""", "ends in _ref"),
+    ],
+    "04.q7": [
+        ("unchanged", """
+def train_counter(steps):
+    init = tf.global_variables_initializer()
+    counter = tf.Variable(0, name='counter')
+    step = tf.assign_add(counter, 1)
+    with tf.Session() as sess:
+        sess.run(init)
+        for _ in range(steps):
+            sess.run(step)
+        return sess.run(counter)
+""", "raised FailedPreconditionError"),
+        ("the steps counted in Python", """
+def train_counter(steps):
+    counter = tf.Variable(0, name='counter')
+    step = tf.assign_add(counter, 1)
+    return steps
+""", "not the counter's value as the session gives it"),
+        ("the initialiser run after the steps", """
+def train_counter(steps):
+    counter = tf.Variable(0, name='counter')
+    step = tf.assign_add(counter, 1)
+    init = tf.global_variables_initializer()
+    with tf.Session() as sess:
+        sess.run(init)
+        for _ in range(steps):
+            sess.run(step)
+        sess.run(init)
+        return sess.run(counter)
+""", "train_counter(4) returned 0"),
+    ],
 }

@@ -87,4 +87,62 @@ def train_classifier(x_data, y_data, steps):
         return sess.run(tf.argmax(model, axis=1), feed_dict={X: x_data})
 """, "a hidden layer of 10 ReLU units"),
     ],
+    "06.q5": [
+        ("one over the number of classes", """
+import math
+predicted_initial_loss = 1 / 10
+def initial_loss(features, labels, num_classes):
+    return float(math.log(num_classes))
+""", "does not start at a loss of 0.1"),
+        ("the loss computed by formula, not measured", """
+import math
+predicted_initial_loss = math.log(10)
+def initial_loss(features, labels, num_classes):
+    return math.log(num_classes)
+""", "should return the loss it measured"),
+        ("large random weights", """
+import math
+predicted_initial_loss = math.log(10)
+def initial_loss(features, labels, num_classes):
+    W = tf.Variable(tf.random_normal([features.shape[1], num_classes], stddev=1.0))
+    logits = tf.matmul(tf.constant(features), W)
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(
+        labels=tf.one_hot(labels, depth=num_classes), logits=logits))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return sess.run(loss)
+""", "starts near ln 10"),
+    ],
+    "06.q6": [
+        ("unchanged", """
+def restore_model(path):
+    with tf.Graph().as_default():
+        weights = tf.Variable(tf.zeros([2, 3]))
+        bias = tf.Variable(tf.zeros([3]), name='bias')
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            saver.restore(sess, path)
+            return sess.run([weights, bias])
+""", "raised NotFoundError"),
+        ("initialised instead of restored", """
+def restore_model(path):
+    with tf.Graph().as_default():
+        weights = tf.Variable(tf.zeros([2, 3]), name='weights')
+        bias = tf.Variable(tf.zeros([3]), name='bias')
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run([weights, bias])
+""", "does not return the values stored in the checkpoint"),
+        ("the Saver made before the variables", """
+def restore_model(path):
+    with tf.Graph().as_default():
+        weights = tf.Variable(tf.zeros([2, 3]), name='weights')
+        saver = tf.train.Saver()
+        bias = tf.Variable(tf.zeros([3]), name='bias')
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            saver.restore(sess, path)
+            return sess.run([weights, bias])
+""", "does not return the values stored in the checkpoint"),
+    ],
 }

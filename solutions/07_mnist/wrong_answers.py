@@ -59,4 +59,42 @@ with tf.Session() as sess:
 test_accuracy = 0.98
 """, "must stay open"),
     ],
+    "07.q4": [
+        ("trained on the full training set", """
+X_small = tf.placeholder(tf.float32, [None, 784])
+Y_small = tf.placeholder(tf.float32, [None, 10])
+hidden = tf.layers.dense(X_small, 200, tf.nn.relu)
+logits_small = tf.layers.dense(hidden, 10)
+loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=Y_small, logits=logits_small))
+step = tf.train.AdamOptimizer(0.001).minimize(loss)
+sess_small = tf.Session()
+sess_small.run(tf.global_variables_initializer())
+for _ in range(100):   # two epochs of the training set: far from memorising any 100 images
+    batch_x, batch_y = mnist.train.next_batch(100)
+    sess_small.run(step, {X_small: batch_x, Y_small: batch_y})
+def measured(images, labels):
+    predicted = sess_small.run(tf.argmax(logits_small, 1), {X_small: images})
+    return float(np.mean(predicted == labels.argmax(1)))
+small_train_accuracy = measured(few_images, few_labels)
+small_test_accuracy = measured(mnist.test.images, mnist.test.labels)
+""", "not memorised them yet"),
+        ("accuracies written down, not measured", """
+X_small = tf.placeholder(tf.float32, [None, 784])
+logits_small = tf.layers.dense(X_small, 10)
+sess_small = tf.Session()
+sess_small.run(tf.global_variables_initializer())
+small_train_accuracy, small_test_accuracy = 1.0, 0.7
+""", "but the network in sess_small scores"),
+    ],
+    "07.q5": [
+        ("SAME everywhere", """
+predicted_shapes = ['(?, 28, 28, 16)', '(?, 14, 14, 16)', '(?, 7, 7, 32)', '(?, 1568)']
+""", "`h1`"),
+        ("stride 2 rounded down", """
+predicted_shapes = ['(?, 26, 26, 16)', '(?, 13, 13, 16)', '(?, 6, 6, 32)', '(?, 1568)']
+""", "`h2`"),
+        ("the batch size as -1", """
+predicted_shapes = ['(?, 26, 26, 16)', '(?, 13, 13, 16)', '(?, 7, 7, 32)', '(-1, 1568)']
+""", "`flat`"),
+    ],
 }
