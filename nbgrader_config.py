@@ -6,7 +6,7 @@ The course directory is the folder holding this file:
     exercises/<assignment>/<assignment>.ipynb   nbgrader's "release": the student versions
 
 so ``nbgrader generate_assignment "*" --force --no-db`` run here regenerates every student
-version (``--no-db``: the repo keeps no gradebook; tests/test_nbgrader.py fails when a committed
+version (``--no-db``: the repo keeps no gradebook; tests/grading/test_nbgrader.py fails when a committed
 one is stale). Copied into a grading folder, collected work goes to
 ``submitted/<student>/<assignment>/``, grades to ``autograded/`` and ``gradebook.db``, feedback to
 ``feedback/``, as nbgrader does by default.
@@ -25,7 +25,7 @@ c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 c.CourseDirectory.course_id = "minitf-course"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
-# The known-wrong answers kept beside each solution (tests/test_wrong_answers.py) stay with the
+# The known-wrong answers kept beside each solution (tests/selfcheck/test_wrong_answers.py) stay with the
 # instructor: never released to students, never copied into a submission.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "wrong_answers.py"]
 

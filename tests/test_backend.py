@@ -24,8 +24,8 @@ TESTS = Path(__file__).resolve().parent
 # a representative subset of the engine's tests: sessions, every op's forward and gradient, the
 # optimizers' in-place updates (not the one-epoch MNIST runs: slow, and covered by the same ops)
 ENGINE_TESTS = ["test_session.py", "test_gradients.py", "test_dtypes_shapes.py", "test_variables.py",
-                "test_train.py", "test_nn.py", "test_layers.py", "test_graph.py", "test_errors.py",
-                "test_control_flow.py", "test_normalization.py", "test_broadcast_gradients.py"]
+                "train/test_train.py", "ops/test_nn.py", "test_layers.py", "test_graph.py", "test_errors.py",
+                "ops/test_control_flow.py", "ops/test_normalization.py", "ops/test_broadcast_gradients.py"]
 SLOW = "not one_epoch_accuracy"
 
 

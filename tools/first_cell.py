@@ -10,7 +10,7 @@ kernel needs when it is missing or wrong (on Colab, say), and prints one line sa
     python tools/first_cell.py --check   # exit 1, naming them, if any notebook's first cell differs
 
 After writing, regenerate the student versions at the repo root:
-``nbgrader generate_assignment "*" --force --no-db``.  tests/test_packaging.py runs the check.
+``nbgrader generate_assignment "*" --force --no-db``.  tests/packaging/test_packaging.py runs the check.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 01 · Tensors (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 01 · Tensors (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "01.q1": [
         ("seq typed as a constant", """

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 02 · Graphs (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 02 · Graphs (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "02.q1": [
         ("numbering from _0", """

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 03 · Sessions (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 03 · Sessions (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "03.q1": [
         ("computed in Python", """

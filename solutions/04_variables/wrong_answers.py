@@ -1,4 +1,4 @@
-"""Known-wrong answers to 04 · Variables (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 04 · Variables (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "04.q1": [
         ("the initialiser never run", """

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 05 · Regression (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 05 · Regression (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "05.q1": [
         ("summed and divided by 3", """

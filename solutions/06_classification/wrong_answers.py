@@ -1,4 +1,4 @@
-"""Known-wrong answers to 06 · Classification (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 06 · Classification (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "06.q1": [
         ("as many classes as the labels show", """

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 07 · MNIST (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 07 · MNIST (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "07.q1": [
         ("the label row instead of the digit", """

@@ -1,4 +1,4 @@
-"""Known-wrong answers to 08 · From TF1 to TF2 (see tests/test_wrong_answers.py)."""
+"""Known-wrong answers to 08 · From TF1 to TF2 (see tests/selfcheck/test_wrong_answers.py)."""
 WRONG = {  # question: [(what is wrong, the answer cell, what the check must say)]
     "08.q1": [
         ("a TF1 graph tensor", """

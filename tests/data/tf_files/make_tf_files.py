@@ -6,7 +6,7 @@
 2.x through ``tensorflow.compat.v1``); it is run on this same file, which then writes the files
 under ``OUT_DIR/tf<major version>/`` (default: next to this script).  TensorFlow is never a
 dependency of minitf: this script is run by hand, in a throwaway environment, and its small
-outputs are committed as test data for tests/test_tf_interop.py.
+outputs are committed as test data for tests/train/test_tf_interop.py.
 
 What is written (each directory also holds ``expected.npz``, the values TensorFlow computed, and
 ``expected.json``, what ``tf.train.list_variables`` said and the strings stored):

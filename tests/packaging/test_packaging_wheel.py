@@ -41,7 +41,7 @@ pytest.importorskip("build")
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 WHEELHOUSE = Path(os.environ.get("MINITF_WHEELHOUSE", Path.home() / ".cache" / "minitf-course" / "wheelhouse"))
 COLAB_PINS = ["numpy==2.0.2", "ipywidgets==7.7.1", "ipykernel==6.17.1", "ipython==7.34.0", "notebook==6.5.7"]
 WIDGET = "application/vnd.jupyter.widget-view+json"

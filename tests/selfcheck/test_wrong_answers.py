@@ -27,7 +27,7 @@ from test_selfcheck import CHECK_CALL, IPYTHON_SYNTAX, MNIST_SMALL, SOLUTION_MAR
 
 nbformat = pytest.importorskip("nbformat")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def wrong_answers(notebook: Path) -> dict[str, list[tuple[str, str, str]]]:

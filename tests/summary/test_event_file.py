@@ -348,7 +348,7 @@ def test_graph_def_proto_round_trips_through_bytes():
 def test_importing_the_modules_does_not_import_protobuf():
     code = ("import sys, minitf.summary.event_file, minitf.protos; "
             "print(sorted(m for m in ('tensorboard', 'google.protobuf') if m in sys.modules))")
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=repo)
     assert result.stdout.strip() == "[]"

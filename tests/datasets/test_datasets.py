@@ -22,7 +22,7 @@ import pytest
 
 from minitf.datasets import mnist
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 FULL = REPO.parent / "shared" / "data" / "mnist"
 NAMES = [stem + ".gz" for stem in mnist.FILES]

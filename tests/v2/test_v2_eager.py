@@ -1,7 +1,7 @@
 """minitf.v2's eager execution: EagerTensors, the eager context, tf.Variable (minitf/v2/eager.py, variables.py).
 
 Importing minitf.v2 turns eager execution on for the whole process, as ``import tensorflow``
-does in TF2; the ``tf`` fixture (tests/v2_fixtures.py) turns it off again after each test,
+does in TF2; the ``tf`` fixture (tests/v2/v2_fixtures.py) turns it off again after each test,
 so the TF1 tests that run later in the same process see graphs and sessions.
 """
 import os
@@ -17,7 +17,7 @@ import minitf as tf1
 from minitf.errors import InvalidArgumentError
 from v2_fixtures import tf  # noqa: F401  (the fixture)
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 
 
 # ---- printing: what TensorFlow 2 prints ----------------------------------------------------------

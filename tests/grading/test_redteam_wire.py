@@ -1,6 +1,6 @@
 """What crosses the sandbox wall, in one process: answers as data, graphs as deltas, forgeries refused.
 
-The judge and the kernel's agent normally talk through the grader (tests/test_redteam.py runs
+The judge and the kernel's agent normally talk through the grader (tests/grading/test_redteam.py runs
 that, sandboxes and all); here a judge's ``Student`` talks to an agent in an IPython shell of
 this process, so the data format, the graph pairing and the evidence are tested quickly and
 without bubblewrap.
@@ -217,7 +217,7 @@ def test_the_solutions_hold_nothing_the_source_scan_reports():
     nbformat = pytest.importorskip("nbformat")
     from pathlib import Path
 
-    for path in sorted(Path(__file__).resolve().parents[1].glob("solutions/*/*.ipynb")):
+    for path in sorted(Path(__file__).resolve().parents[2].glob("solutions/*/*.ipynb")):
         cells = [re.sub(r"### (BEGIN|END) SOLUTION", "", c.source) if c.metadata.get("nbgrader", {}).get("solution")
                  else "" for c in nbformat.read(path, as_version=4).cells]
         assert scan(cells) == {}, path.name

@@ -14,7 +14,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TITLE = re.compile(r"^## Question (\d+) · (.*?) \((\d+) points?\)$", re.M)
 THINKING = ("Predict", "Debug", "Explore", "Explain")
 

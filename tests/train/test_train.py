@@ -16,7 +16,7 @@ import pytest
 import minitf as tf
 
 f32 = np.float32
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 
 def quadratic(w0=(1.0, -2.0)):

@@ -20,7 +20,7 @@ pytest.importorskip("latex2mathml")
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "test-artifacts" / "course"
 NOTEBOOKS = sorted((REPO / "course").glob("*.ipynb"))
 MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)

@@ -13,7 +13,7 @@ the module fixture runs, with the ``nbgrader`` command line an instructor uses:
 
 MNIST comes from the small real sample in ``minitf/datasets/mnist_small`` (``MNIST_DIR``), so the
 training exercises grade in seconds. Autograding needs bubblewrap (``bwrap``); where it is
-missing these tests are skipped, saying so (CI installs it). tests/test_redteam.py attacks the
+missing these tests are skipped, saying so (CI installs it). tests/grading/test_redteam.py attacks the
 same pipeline.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ from minitf.grading.autograde import split_test_cell  # noqa: E402
 from minitf.grading.local import grade  # noqa: E402
 from minitf.grading.sandbox import Sandbox, SandboxUnavailable  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir())
 LOOP_TIMEOUT = 10  # seconds per cell for the submission with an endless loop
 
@@ -152,7 +152,7 @@ def submit(course: Path, student: str, assignment: str, replace: dict[str, str] 
 
 def needs_sandbox() -> None:
     """Skip (with the reason) where bubblewrap is missing or cannot make a sandbox: autograding
-    refuses to run there (tests/test_redteam.py checks that refusal)."""
+    refuses to run there (tests/grading/test_redteam.py checks that refusal)."""
     try:
         Sandbox().probe()
     except SandboxUnavailable as missing:

@@ -16,7 +16,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _load_tool(name: str):
@@ -74,7 +74,7 @@ def test_the_check_names_a_notebook_whose_first_cell_drifted(tmp_path, capsys):
 
 def test_the_setup_cell_only_reports_when_the_course_engine_is_there(tmp_path):
     """With this checkout's minitf importable, the cell prints one line and installs nothing.
-    (Installing and replacing: tests/test_packaging_wheel.py, in fresh environments.)"""
+    (Installing and replacing: tests/packaging/test_packaging_wheel.py, in fresh environments.)"""
     import minitf
 
     env = dict(os.environ, PYTHONPATH=str(REPO), PIP_NO_INDEX="1")  # no index: it must not install anything
@@ -100,7 +100,7 @@ except ImportError as error:
 
 def test_without_tensorboard_the_engine_imports_and_a_file_writer_says_what_to_install(tmp_path):
     """TensorBoard is in the `kernel` extra, not in the engine's dependencies: the engine runs
-    without it, and what needs its protocol buffers fails saying so (the Saver: tests/test_saver.py)."""
+    without it, and what needs its protocol buffers fails saying so (the Saver: tests/train/test_saver.py)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-c", WITHOUT_TENSORBOARD], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)

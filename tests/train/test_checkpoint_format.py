@@ -22,7 +22,7 @@ from minitf.errors import DataLossError, NotFoundError
 from minitf.train import checkpoint_format as ckpt
 from minitf.train import sstable, tensor_bundle
 
-DATA = pathlib.Path(__file__).parent / "data"
+DATA = pathlib.Path(__file__).parents[1] / "data"
 TF_FILES = DATA / "tf_files"
 NUMERIC_DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
                   np.uint8, np.uint16, np.uint32, np.uint64, np.complex64, np.complex128, np.bool_]
@@ -420,7 +420,7 @@ ckpt.write_checkpoint(os.path.join(sys.argv[1], "m.ckpt"), {"w": np.zeros(3)})
 
 
 def test_temporary_files_of_killed_saves_are_removed_by_the_next_save(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[2])}
     for _ in range(3):
         subprocess.run([sys.executable, "-c", KILLED_SAVE, str(tmp_path)], env=env, check=False)
     left = [name for name in os.listdir(tmp_path) if ".tmp-" in name]

@@ -34,7 +34,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 COURSE = REPO / "course"
 MNIST_SMALL = REPO / "minitf" / "datasets" / "mnist_small"
 NOTEBOOKS = [
@@ -197,7 +197,7 @@ def test_committed_notebook_has_no_outputs(name):
 def test_notebook_installs_minitf_when_missing_and_ends_with_a_summary(name):
     nb = _read(name)
     first = _code_cells(nb)[0].source
-    assert "import minitf" in first and '"minitf-course[kernel]"' in first  # the setup cell: tests/test_packaging.py
+    assert "import minitf" in first and '"minitf-course[kernel]"' in first  # the setup cell: tests/packaging/test_packaging.py
     closing = "\n".join(cell.source for cell in nb.cells[-2:] if cell.cell_type == "markdown")
     assert "## Summary" in "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert ("**Next —" if name not in ("07_mnist", "08_tf1_to_tf2") else "## Where next") in closing

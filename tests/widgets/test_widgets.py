@@ -229,7 +229,7 @@ def test_collapsed_scopes_reading_each_other_still_lay_out():
 
 
 # ---- what is put aside, and how real models read ------------------------------------------------
-CNN = Path(__file__).parent / "data" / "deep_mnist_cnn.py"
+CNN = Path(__file__).parents[1] / "data" / "deep_mnist_cnn.py"
 
 
 def _deep_mnist_cnn() -> dict:
@@ -678,7 +678,7 @@ def test_no_picture_of_the_course_overlaps(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     drawn = {}
     for name in ("02_graphs", "03_sessions", "04_variables", "05_regression", "06_classification"):
         nb = nbformat.read(repo / "course" / f"{name}.ipynb", as_version=4)

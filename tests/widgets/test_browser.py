@@ -28,7 +28,7 @@ import pytest
 
 import minitf as tf
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 CNN = (REPO / "tests" / "data" / "deep_mnist_cnn.py").read_text()
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -6,7 +6,7 @@ restore them to the exact values and run the graphs to TensorFlow's outputs.
 
 The other direction -- TensorFlow restoring minitf's checkpoint and importing minitf's graphs --
 runs where ``tensorflow`` is importable (it never is a dependency): e.g.
-``PYTHONPATH=. /path/to/venv-with-tensorflow/bin/python -m pytest tests/test_tf_interop.py``.
+``PYTHONPATH=. /path/to/venv-with-tensorflow/bin/python -m pytest tests/train/test_tf_interop.py``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import pytest
 
 import minitf as tf
 
-DATA = pathlib.Path(__file__).parent / "data" / "tf_files"
+DATA = pathlib.Path(__file__).parents[1] / "data" / "tf_files"
 VERSIONS = ["tf1", "tf2"]
 X_DATA = np.array([[0, 0], [1, 0], [1, 1], [0, 0], [0, 0], [0, 1]], np.float32)
 Y_DATA = np.eye(3, dtype=np.float32)[[0, 1, 2, 0, 0, 2]]

@@ -13,7 +13,7 @@ import pytest
 import minitf as tf1
 from v2_fixtures import tf  # noqa: F401  (the fixture)
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((HERE / "data" / "v2" / "keras_reference.json").read_text())
 MNIST = HERE.parents[1] / "shared" / "data" / "mnist"
 
