@@ -32,9 +32,13 @@ def _prctl(option: int, value: int) -> None:
 
 def _drop_root(uid: int, gid: int, writable: list) -> None:
     for folder in writable:
+        device = os.lstat(folder).st_dev
         for root, dirs, files in os.walk(folder):
+            # what is bound read-only inside (a checkout under /tmp) is another mount: left as it is
+            dirs[:] = [entry for entry in dirs if os.lstat(os.path.join(root, entry)).st_dev == device]
             for name in [root] + [os.path.join(root, entry) for entry in dirs + files]:
-                os.lchown(name, uid, gid)
+                if os.lstat(name).st_dev == device:
+                    os.lchown(name, uid, gid)
     capability = 0
     while True:            # the bounding set, so that no program can ever get a capability back
         try:

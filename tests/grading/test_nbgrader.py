@@ -159,6 +159,21 @@ def needs_sandbox() -> None:
         pytest.skip(str(missing))
 
 
+def test_a_read_only_folder_bound_inside_the_writable_tmp_is_left_as_it_is(tmp_path):
+    """A checkout under /tmp (a clean clone in CI) is bound read-only inside the sandbox's own /tmp:
+    dropping root hands over the writable folders and leaves that bind alone (it used to fail there)."""
+    needs_sandbox()
+    outside = tmp_path / "checkout"
+    outside.mkdir()
+    (outside / "data.txt").write_text("read-only")
+    program = [sys.executable, "-c",
+               "import os; print(open('/tmp/checkout/data.txt').read(), os.access('/tmp/checkout', os.W_OK))"]
+    command = Sandbox(extra_binds={str(outside): "/tmp/checkout"}).command(program)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["read-only", "False"]
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Course:
     needs_sandbox()
