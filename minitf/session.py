@@ -232,11 +232,10 @@ class _Plan:
         except errors.OpError as e:
             if e.op is None:   # a kernel's own error: name the op it failed in (a variable's first reader)
                 reader = self.readers.get(op)
-                failed, shapes = (reader, [t.shape for t in reader.inputs]) if reader else \
-                    (op, [getattr(v, "shape", ()) for v in _inputs_of(op, values, ins)])
-                e.op, e.node_def = failed, failed.node_def
-                e.message = (e.args[0] if e.args else e.message) + _node_line(failed, shapes)
-                e.args = (e.message,)
+                if reader:
+                    _at_node(e, reader, [t.shape for t in reader.inputs])
+                else:
+                    _at_node(e, op, [getattr(v, "shape", ()) for v in _inputs_of(op, values, ins)])
             raise
         except Exception as e:   # a kernel failed on these values: a tf.errors class, naming the op
             if op is None:
@@ -357,22 +356,24 @@ def _kernel_error(error: Exception, op: Operation, inputs: list) -> errors.OpErr
     """A Python exception from ``op``'s kernel as TF1 reports a kernel failure: the error TF1's kernel
     raises there when the op knows it (``Op.kernel_error``), else InvalidArgumentError (most often)
     with the exception's message; either way naming the node, its type and its inputs' shapes."""
-    known = op.kind.kernel_error(error, *inputs)
-    if known is not None:
-        known.op, known.node_def = op, op.node_def
-        known.message = known.message + _node_line(op, [getattr(v, "shape", ()) for v in inputs])
-        known.args = (known.message,)
-        return known
-    text = str(error) if not isinstance(error, KeyError) else f"key {error}"
-    cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
     shapes = [getattr(v, "shape", ()) for v in inputs]
-    return cls(op.node_def, op, f"{type(error).__name__}: {text}{_node_line(op, shapes)}")
+    known = op.kind.kernel_error(error, *inputs)
+    if known is None:
+        text = str(error) if not isinstance(error, KeyError) else f"key {error}"
+        cls = next((c for base, c in _ERROR_CLASSES.items() if isinstance(error, base)), errors.InvalidArgumentError)
+        known = cls(None, None, f"{type(error).__name__}: {text}")
+    return _at_node(known, op, shapes)
 
 
-def _node_line(op: Operation, shapes: list) -> str:
-    """The line TF1 ends a run-time error with, naming the node (with its type and input shapes)."""
+def _at_node(error: errors.OpError, op: Operation, shapes: list) -> errors.OpError:
+    """``error`` as TF1 reports a run-time failure: at ``op``, its message ending with the line that
+    names the node, its type and its input shapes."""
     shown = ", ".join(shape_list(s) for s in shapes)
-    return f"\n\t [[node {op.name} ({op.type}) with input shapes: {shown or 'none'}]]"
+    error.op, error.node_def = op, op.node_def
+    error.message = (error.args[0] if error.args else error.message) + \
+        f"\n\t [[node {op.name} ({op.type}) with input shapes: {shown or 'none'}]]"
+    error.args = (error.message,)
+    return error
 
 
 def _needed_ops(elements, fed: set) -> list:
