@@ -166,8 +166,9 @@ SIGNED_AND_COMPLEX = ("bfloat16", "float16", "float32", "float64", "int32", "int
 INDEX_TYPES = ("int32", "int64")
 
 
-def _check_dtypes(kind: Op, inputs) -> None:
-    """TF1's TypeError for an input whose dtype the op does not take (``tf.sqrt`` of an int32)."""
+def check_dtypes(kind: Op, inputs) -> None:
+    """TF1's TypeError for an input whose dtype the op does not take (``tf.sqrt`` of an int32); graphs
+    and eager execution both ask it before ``infer``."""
     for index, (param, allowed) in kind.allowed_dtypes.items():
         if not -len(inputs) <= index < len(inputs):
             continue
@@ -252,7 +253,7 @@ def create_op(kind: Op, inputs, name: str, graph=None) -> Operation:
     if graph.executes_eagerly:   # eager execution (minitf.v2): the op runs now
         return graph.run_op(kind, inputs)
     name = name[:-1] if name.endswith("/") else graph.unique_name(name)
-    _check_dtypes(kind, inputs)
+    check_dtypes(kind, inputs)
     try:
         out_types = kind.infer(*inputs)
     except ShapeError as e:

@@ -28,7 +28,7 @@ from .. import graph as graph_module
 from ..backend import from_numpy, to_numpy
 from ..errors import InvalidArgumentError, OpError, ResourceExhaustedError
 from ..graph import Graph, Tensor
-from ..ops.base import Const, Op, ShapeError
+from ..ops.base import Const, Op, ShapeError, check_dtypes
 from ..ops import math_ops
 from ..tensor_shape import TensorShape
 
@@ -238,6 +238,10 @@ class EagerContext(Graph):
     # ---- running ops ----------------------------------------------------------------------
     def run_op(self, kind: Op, inputs) -> EagerOperation:
         """Check the inputs with ``kind.infer``, compute with its kernel, return the record."""
+        try:
+            check_dtypes(kind, inputs)
+        except TypeError as e:   # TF2 refuses a dtype the op does not take when the op runs
+            raise InvalidArgumentError(None, None, f"{e} [Op:{kind.type}]") from None
         try:
             out_types = kind.infer(*inputs)
         except ShapeError as e:   # (what follows a NUL is detail for a graph's message: tf.reshape's)

@@ -92,6 +92,14 @@ def test_shape_errors_are_raised_by_the_ops_infer_at_once(tf):
         tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))
 
 
+def test_a_dtype_the_op_does_not_take_is_refused_at_once_not_computed(tf):
+    # TF2: InvalidArgumentError "Value for attr 'T' of int32 is not in the list of allowed values ... [Op:Sqrt]"
+    with pytest.raises(InvalidArgumentError, match=r"DataType int32 not in list of allowed values: .*float32.* \[Op:Sqrt\]"):
+        tf.sqrt(tf.constant(4))
+    with pytest.raises(TypeError, match="DataType int32 not in list of allowed values"):   # traced: TF1's check
+        tf.function(lambda x: tf.sqrt(x))(tf.constant(4))
+
+
 def test_dtype_mismatch_is_tf1s_type_error(tf):
     with pytest.raises(TypeError, match="Input 'y' of 'AddV2' Op has type float32 that does not match type int32"):
         tf.constant([1, 2]) + tf.constant([1., 2.])
