@@ -15,8 +15,8 @@ Where to read next (each module says which course notebook explains it):
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
 from . import (
-    app, compat, contrib, dtypes, errors, graph, image, initializers, layers, logging, losses, nn, summary, tf1_api,
-    train,
+    app, compat, contrib, dtypes, errors, graph, image, initializers, layers, logging, losses, nest, nn, summary,
+    tf1_api, train,
 )
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -78,7 +78,8 @@ from .variables import (  # noqa: F401
 
 # TF1's names that are Python builtins too: bound only here, so no op module shadows a builtin
 from .ops.array_ops import range_ as range, slice_ as slice  # noqa: E402, F401, A001
-from .ops.control_flow_ops import Assert_ as Assert, Print_ as Print, tuple_ as tuple  # noqa: E402, F401, A001
+from .ops.control_flow_ops import Assert_ as Assert, tuple_ as tuple  # noqa: E402, F401, A001
+from .ops.logging_ops import Print_ as Print, print_v2 as print  # noqa: E402, F401, A001
 from .ops.math_ops import abs_ as abs, pow_ as pow, round_ as round  # noqa: E402, F401, A001
 
 # TF1 code checks `tf.__version__.startswith("1.")`: minitf speaks the TF 1.15 API.
@@ -110,6 +111,7 @@ disable_v2_behavior = disable_eager_execution
 # TF 1.13+ spellings (tf.random.normal, tf.math.log...) are TF1's own aliases, found by tf1_api
 random = tf1_api.module("tf.random", categorical=ops.random_ops.categorical)
 math = tf1_api.module("tf.math", reduce_std=ops.math_ops.reduce_std, reduce_variance=ops.math_ops.reduce_variance)
+strings = tf1_api.module("tf.strings", format=ops.logging_ops.string_format)
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -325,7 +325,8 @@ def test_gradient_matches_finite_differences(op_type, index):
 def test_every_differentiable_op_has_a_check():
     """An op type with a gradient function and no finite-difference case is a failing test."""
     differentiable = set()
-    for op_type in registered_ops():
+    engine_ops = [op_type for op_type, kind in registered_ops().items() if kind.__module__.startswith("minitf.")]
+    for op_type in engine_ops:   # (not the op classes other tests define, whichever ran first)
         try:
             if gradient_function(op_type) is not None:
                 differentiable.add(op_type)

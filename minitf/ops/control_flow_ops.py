@@ -9,7 +9,6 @@ the branch that ran.  The gradient of a cond is a cond of the two branches' grad
 from __future__ import annotations
 
 import itertools
-import sys
 import traceback
 
 import numpy as np
@@ -21,6 +20,7 @@ from ..graph import Operation, Tensor, get_default_graph, name_scope
 from ..tensor_shape import TensorShape
 from .array_ops import identity, zeros_like
 from .base import SKIPPED, Op, ShapeError, convert_to_tensor, create_op
+from .logging_ops import summarize_value
 
 
 class NoOp(Op):
@@ -350,40 +350,6 @@ def _reads_a_variable(t: Tensor) -> bool:
 
 
 # ---- ops that call back into Python --------------------------------------------------------
-class Print(Op):
-    """``tf.Print``: passes its first input through and prints ``message`` and values to stderr."""
-
-    type = "Print"
-    view_of_input = True
-
-    def __init__(self, message="", first_n=-1, summarize=3):
-        self.message, self.first_n, self.summarize = message, first_n, summarize
-
-    def kernel(self, op, session):
-        printed = [0]
-
-        def print_and_pass(value, *data):
-            if self.first_n < 0 or printed[0] < self.first_n:
-                printed[0] += 1
-                shown = [np.array2string(np.asarray(to_numpy(d)).reshape(-1)[:self.summarize], separator=" ")
-                         for d in data]
-                print(self.message + "".join(shown), file=sys.stderr)
-            return value
-
-        return print_and_pass
-
-    def gradient(self, op, grad):
-        return [grad] + [None] * (len(op.inputs) - 1)
-
-
-def Print_(input_, data, message=None, first_n=None, summarize=None, name=None):  # noqa: N802
-    """``tf.Print(x, [tensors], "message")``: ``x``, printing ``message`` and the tensors when it runs."""
-    with name_scope(name, "Print", [input_] + list(data)) as scope:
-        inputs = [convert_to_tensor(input_)] + [convert_to_tensor(d) for d in data]
-        kind = Print(message or "", -1 if first_n is None else first_n, 3 if summarize is None else summarize)
-        return create_op(kind, inputs, scope).outputs[0]
-
-
 class Assert(Op):
     """``tf.Assert``: the run fails with InvalidArgumentError when ``condition`` is False, showing ``data``
     (at most ``summarize`` entries of each); otherwise it does nothing.  Make it a control dependency."""
@@ -404,21 +370,9 @@ class Assert(Op):
 
     def forward(self, condition, *data):
         if not condition:
-            shown = " ".join(f"[{_shown(to_numpy(d), self.summarize)}]" for d in data)
+            shown = " ".join(f"[{summarize_value(d, self.summarize)}]" for d in data)
             raise errors.InvalidArgumentError(None, None, f"assertion failed: {shown}")
         return ()
-
-
-def _shown(array, summarize: int) -> str:
-    """At most ``summarize`` entries, as TF1's kernels print them (``1 -2.5 abc``; ``...`` when more)."""
-    flat = np.reshape(array, -1)
-
-    def text(v):
-        return v.decode(errors="replace") if isinstance(v, bytes) else format(v, "g") if isinstance(v, float) \
-            else str(int(v)) if isinstance(v, bool) else str(v)
-
-    shown = " ".join(text(v.item() if hasattr(v, "item") else v) for v in flat[:summarize])
-    return shown + ("..." if flat.size > summarize else "")
 
 
 def Assert_(condition, data, summarize=None, name=None):  # noqa: N802  (TF1's name)

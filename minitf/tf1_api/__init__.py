@@ -168,7 +168,6 @@ HINTS = {
     "tf.compat": "use tf.compat.v1, which is minitf itself",
     "tf.function": _NO_EAGER,
     "tf.GradientTape": "use tf.gradients(loss, variables), which adds the gradients to the graph",
-    "tf.print": "use tf.Print(tensor, [values], message), which prints whenever the tensor is computed",
     "tf.py_function": "use tf.py_func(func, inputs, Tout)",
     "tf.numpy_function": "use tf.py_func(func, inputs, Tout)",
     "tf.nn.rnn_cell": _NO_RNN,

@@ -33,7 +33,7 @@ from .. import (  # noqa: F401, A004
     string, subtract, tanh, tile, transpose, truediv, uint8, uint16, uint32, uint64, unstack, where, zeros,
     zeros_like,
 )
-from . import nest  # noqa: F401
+from .. import nest  # noqa: F401
 from .eager import (  # noqa: F401
     EagerTensor, disable_eager_execution, enable_eager_execution, executing_eagerly, eager_mode as init_scope,
 )

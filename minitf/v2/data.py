@@ -18,10 +18,9 @@ import operator
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, nest
 from ..ops.array_ops import constant
 from ..ops.random_ops import get_seed
-from . import nest
 from .eager import EagerTensor
 
 INFINITE = -1   # tf.data.INFINITE_CARDINALITY

@@ -27,7 +27,7 @@ import inspect
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, nest
 from ..backend import from_numpy
 from ..graph import Graph, Operation, Tensor, get_default_graph
 from ..ops.array_ops import placeholder
@@ -35,7 +35,6 @@ from ..ops.base import convert_to_tensor, create_op
 from ..ops.state_ops import VariableV2
 from ..session import Session
 from ..tensor_shape import TensorShape
-from . import nest
 from .eager import EagerTensor, context
 from .variables import Variable
 

@@ -9,8 +9,8 @@ import sys
 
 from ..gradients import gradients as tf1_gradients
 from ..graph import Tensor
-from ..ops import control_flow_ops
-from .eager import EagerTensor, executing_eagerly
+from ..ops import control_flow_ops, logging_ops
+from .eager import executing_eagerly
 from .variables import Variable
 
 
@@ -19,28 +19,12 @@ def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, Variable))
 
 
-def print_(*inputs, sep=" ", end="\n", output_stream=None, summarize=3):
-    """``tf.print``: print the values of tensors (as numpy prints them) and other values as they are.
-
-    Eagerly it prints at once; inside a tf.function it adds an op that prints each time the
-    function runs (a ``py_func``, which a traced function always runs).
-    """
-    def show(*values):
-        print(*[str(value) for value in values], sep=sep, end=end, file=output_stream or sys.stdout)
-        return []
-
-    if executing_eagerly():
-        show(*[x.numpy() if isinstance(x, (EagerTensor, Variable)) else x for x in inputs])
-        return None
-    tensors = [i for i, x in enumerate(inputs) if isinstance(x, (Tensor, Variable))]
-
-    def show_in_graph(*arrays):
-        values = list(inputs)
-        for i, array in zip(tensors, arrays):
-            values[i] = array
-        return show(*values)
-
-    return control_flow_ops.py_func(show_in_graph, [inputs[i] for i in tensors], [], name="PrintV2")
+def print_(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", name=None):
+    """``tf.print``: TF1's two ops (``logging_ops.print_v2``); eagerly they print at once, inside a
+    tf.function each time the function runs."""
+    printed = logging_ops.print_v2(*inputs, output_stream=output_stream, summarize=summarize, sep=sep, end=end,
+                                   name=name)
+    return None if executing_eagerly() else printed
 
 
 def cond(pred, true_fn=None, false_fn=None, name=None):

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import contextlib
 
+from .. import nest
 from ..gradients import gradients
 from ..graph import Tensor
 from ..ops.array_ops import ones_like, zeros_like
 from ..ops.base import convert_to_tensor, gradient_function
 from ..ops.math_ops import add_n
-from . import nest
 from .eager import EagerTensor, context
 from .variables import Variable
 

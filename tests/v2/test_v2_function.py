@@ -1,4 +1,6 @@
 """tf.function (minitf/v2/function.py): a traced TF1 graph per input signature, run through a Session."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -172,11 +174,13 @@ def test_cond_and_while_loop_eagerly_and_traced(tf):
 
 def test_tf_print_eagerly_and_in_a_function(tf, capsys):
     tf.print("value:", tf.constant([1, 2]))
-    assert capsys.readouterr().out == "value: [1 2]\n"
+    assert capsys.readouterr().err == "value: [1 2]\n"      # TensorFlow's default stream is stderr
+    tf.print("value:", tf.constant([1.5, 2.0]), output_stream=sys.stdout)
+    assert capsys.readouterr().out == "value: [1.5 2]\n"   # written as TF's kernels write it, not numpy
 
     @tf.function
     def noisy(x):
-        tf.print("x is", x, sep="=")
+        tf.print("x is", x, sep="=", output_stream=sys.stdout)
         return x + 1
 
     assert noisy(tf.constant(1)).numpy() == 2 and noisy(tf.constant(5)).numpy() == 6

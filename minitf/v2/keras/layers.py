@@ -21,6 +21,7 @@ import inspect
 import numpy as np
 
 from ... import layers as tf1_layers
+from ... import nest
 from ...dtypes import as_dtype
 from ...graph import name_scope
 from ...ops import array_ops
@@ -28,7 +29,6 @@ from ...ops.array_ops import placeholder
 from ...ops.base import convert_to_tensor
 from ...ops.math_ops import cast
 from ...tensor_shape import TensorShape
-from .. import nest
 from ..eager import eager_mode
 from ..function import FuncGraph
 from ..variables import Variable

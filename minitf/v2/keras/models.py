@@ -26,7 +26,7 @@ from ...ops.array_ops import placeholder
 from ...ops.math_ops import add_n
 from ...tensor_shape import TensorShape
 from ...train import checkpoint_format
-from .. import nest
+from ... import nest
 from ..data import INFINITE, Dataset
 from ..eager import EagerTensor
 from ..function import FuncGraph, function

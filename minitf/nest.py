@@ -1,9 +1,12 @@
-"""Nested structures of lists, tuples and dicts (``tf.nest``): flatten to leaves and rebuild.
+"""Nested structures of lists, tuples and dicts (``tf.nest``, TF 1.13+ and TF2): flatten to leaves and rebuild.
 
+``tf.print("w:", {"w": w})`` prints the dict around the tensor's value; in minitf.v2,
 ``tape.gradient(loss, [w, b])`` and a ``tf.function`` returning ``{"loss": l, "acc": a}``
-give back the structure they were given; these two functions do that.
+give back the structure they were given.  These functions do that.
 """
 from __future__ import annotations
+
+from . import tf1_api
 
 
 def _is_sequence(value) -> bool:
@@ -52,3 +55,5 @@ def structure_key(structure):
 
 
 __all__ = ["flatten", "map_structure", "pack_sequence_as"]
+
+__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other tf.nest names: a clear error
