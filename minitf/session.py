@@ -527,6 +527,7 @@ class Session:
         self._closed = False
         self.variables: dict = {}      # VariableV2 op -> its array: the session's state (state_ops' kernels)
         self._random: dict = {}        # random op -> its numpy Generator
+        self.resources: dict = {}      # iterator op -> its dataset's elements (data.py's kernels)
         self._plans: dict = {}
         self._contexts: list = []
 
@@ -563,6 +564,7 @@ class Session:
     def close(self) -> None:
         self._closed = True
         self.variables.clear()
+        self.resources.clear()
         self._plans.clear()
 
     def as_default(self):

@@ -139,9 +139,12 @@ class Variable:
         return self._variable.eval(session=session)
 
     def initialized_value(self) -> Tensor:
-        """The value, initialising the variable first if needed."""
+        """The value, or the initial value while the variable has none yet: TF1's way to initialise one
+        variable from another in the same ``global_variables_initializer()`` run (a ``tf.cond``, so the
+        variable is not read before it has a value)."""
         with self.graph.control_dependencies(None):
-            return array_ops.where(state_ops.is_variable_initialized(self), self.read_value(), self._initial_value)
+            return control_flow_ops.cond(state_ops.is_variable_initialized(self), self.read_value,
+                                         lambda: self._initial_value)
 
     # ---- writing ------------------------------------------------------------------------------
     def assign(self, value, use_locking=False, name=None, read_value=True):

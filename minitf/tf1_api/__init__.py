@@ -146,7 +146,8 @@ HINTS = {
     "tf.keras": ("build the model with tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization) and "
                  "train it with a tf.train optimizer in a tf.Session"),
     "tf.estimator": "write the training loop yourself: run a tf.train optimizer's minimize() op in a tf.Session",
-    "tf.data": _FEED,
+    "tf.data": ("minitf's tf.data has Dataset (from_tensor_slices, from_tensors, range; map, filter, batch, "
+                "shuffle, repeat, take, skip) and its iterators: read files in Python and start from arrays"),
     "tf.image": ("use the tf.image functions minitf has (flips, random flips and crops, per_image_standardization, "
                  "convert_image_dtype, rgb_to_grayscale), or resize images with numpy before feeding them"),
     "tf.strings": "process strings in Python before feeding them",
