@@ -377,7 +377,11 @@ def _at_node(error: errors.OpError, op: Operation, shapes: list) -> errors.OpErr
 
 
 def _needed_ops(elements, fed: set) -> list:
-    """The ops the fetches depend on (inputs and control inputs), stopping at fed tensors."""
+    """The ops the fetches depend on (inputs and control inputs), stopping at fed tensors.
+
+    An op whose every output is fed does not run, even as a control input (``tf.control_dependencies([x])``
+    on a fed placeholder ``x``): as in TF1, its feed stands in for it.
+    """
     needed: dict = {}
     stack = [e.op if isinstance(e, Tensor) else e for e in elements if not (isinstance(e, Tensor) and e in fed)]
     while stack:
@@ -388,7 +392,8 @@ def _needed_ops(elements, fed: set) -> list:
         for i, t in enumerate(op.inputs):
             if t not in fed and i not in op.kind.ref_inputs and t.op not in needed:
                 stack.append(t.op)
-        stack.extend(c for c in op.control_inputs if c not in needed)
+        stack.extend(c for c in op.control_inputs
+                     if c not in needed and not (c.outputs and all(t in fed for t in c.outputs)))
     return sorted(needed, key=lambda op: op.id)
 
 
