@@ -723,6 +723,8 @@ class Cast(Op):
 def cast(x, dtype, name=None) -> Tensor:
     """``tf.cast``: ``x`` with element type ``dtype`` (``x`` itself when it already has it)."""
     dtype = dtypes.as_dtype(dtype).base_dtype
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x   # before the name scope, as in TF1: no "Cast" name is used up
     with name_scope(name, "Cast", [x]) as scope:
         x = convert_to_tensor(x, name="x")
         if x.dtype.base_dtype == dtype:
