@@ -140,11 +140,15 @@ class Variable:
 
     def initialized_value(self) -> Tensor:
         """The value, or the initial value while the variable has none yet: TF1's way to initialise one
-        variable from another in the same ``global_variables_initializer()`` run (a ``tf.cond``, so the
-        variable is not read before it has a value)."""
+        variable from another in the same ``global_variables_initializer()`` run.  A ``tf.cond`` whose
+        true branch reads through a ``VariableRead``, so that nothing reads the variable before it has
+        a value."""
+        def read():
+            with name_scope(self.op.name + "/"):
+                return state_ops.read_variable(self._variable)
+
         with self.graph.control_dependencies(None):
-            return control_flow_ops.cond(state_ops.is_variable_initialized(self), self.read_value,
-                                         lambda: self._initial_value)
+            return control_flow_ops.cond(state_ops.is_variable_initialized(self), read, lambda: self._initial_value)
 
     # ---- writing ------------------------------------------------------------------------------
     def assign(self, value, use_locking=False, name=None, read_value=True):

@@ -199,3 +199,21 @@ def test_reuse_variables_at_the_root_scope_sticks():
     tf.get_variable("shared", [1])
     tf.get_variable_scope().reuse_variables()
     assert tf.get_variable_scope().reuse and tf.get_variable("shared", [1]).name == "shared:0"
+
+
+def test_a_variable_initialised_from_another_in_the_same_initializer_run():
+    """TF1's guide: ``tf.Variable(w.initialized_value() * 2.0)`` -- the initializers of both run in one
+    ``global_variables_initializer()``, in any order, and w2 gets twice w's (random) initial value."""
+    w = tf.Variable(tf.random_normal([3], seed=1), name="w")
+    w2 = tf.Variable(w.initialized_value() * 2.0, name="w2")
+    copy = tf.Variable(w.initialized_value(), name="copy")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first, doubled, copied = sess.run([w, w2, copy])
+        np.testing.assert_array_equal(doubled, 2 * first)
+        np.testing.assert_array_equal(copied, first)
+        sess.run(w.assign([1.0, 2.0, 3.0]))
+        assert sess.run(w.initialized_value()).tolist() == [1.0, 2.0, 3.0]   # initialised: its value
+    with tf.Session() as sess:        # not initialised: the initial value, and the variable still has none
+        assert sess.run(w.initialized_value()).shape == (3,)
+        assert not sess.run(tf.is_variable_initialized(w))

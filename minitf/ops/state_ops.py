@@ -40,6 +40,40 @@ class VariableV2(Op):
         return lambda: read(op)
 
 
+class VariableRead(Op):
+    """A read of a variable (TF1's Identity of its buffer) that takes the value when this op runs.
+
+    The buffer is a ref input, not a value the ``VariableV2`` op computed before, so a read in a
+    ``tf.cond`` branch that does not run reads nothing: ``initialized_value()`` relies on it.  (A
+    variable's own ``x/read`` is a plain Identity of the ``VariableV2`` op, which a run then lists
+    as TF1's does.)  In a GraphDef it is TF1's ``Identity``.
+    """
+
+    view_of_input = True
+    ref_inputs = (0,)
+
+    def __init__(self):
+        self.type = "Identity"
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype}
+
+    def infer(self, ref):
+        return ref.dtype.base_dtype, ref.shape
+
+    def kernel(self, op, session):
+        var_op, read = op.inputs[0].op, session.variable_value
+        return lambda: read(var_op)
+
+    def gradient(self, op, grad):
+        return [grad]
+
+
+def read_variable(ref: Tensor, name: str = "read") -> Tensor:
+    """A :class:`VariableRead` of the variable whose buffer is ``ref`` (``x/read_1``...)."""
+    return create_op(VariableRead(), [ref], name).outputs[0]
+
+
 class Assign(Op):
     """``ref = value``: store a copy of ``value`` in the variable (in place when shapes agree)."""
 
