@@ -49,6 +49,7 @@ from .ops.check_ops import (  # noqa: F401
     assert_non_negative, assert_non_positive, assert_positive, assert_rank,
 )
 from .ops.control_flow_ops import cond, group, no_op, py_func, while_loop  # noqa: F401
+from .ops.functional_ops import foldl, foldr, map_fn, scan  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     acos, add, add_n, arg_max, arg_min, argmax, argmin, asin, atan, atan2, cast, ceil, cos, cosh, count_nonzero,
     cumprod, cumsum, div, div_no_nan, divide, equal, erf, exp, expm1, floor, floor_div, floordiv, floormod, greater,
