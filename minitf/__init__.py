@@ -15,8 +15,8 @@ Where to read next (each module says which course notebook explains it):
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
 from . import (
-    app, compat, contrib, data, dtypes, errors, graph, image, initializers, layers, logging, losses, metrics, nest,
-    nn, summary, tf1_api, train,
+    app, compat, contrib, data, dtypes, errors, graph, image, initializers, keras, layers, logging, losses, metrics,
+    nest, nn, summary, tf1_api, train,
 )
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401

@@ -161,3 +161,20 @@ def test_compat_helpers():
         assert tf.compat.forward_compatible(2020, 1, 1)
     with pytest.raises(TypeError, match="Expected binary or unicode string, got 3"):
         tf.compat.as_bytes(3)
+
+
+def test_tf1_code_can_load_mnist_with_keras_and_one_hot_it(monkeypatch):
+    """TF 1.13+ scripts load MNIST with tf.keras, then build a TF1 graph: that works without eager execution."""
+    from minitf.datasets.mnist import SMALL_SAMPLE_DIR
+
+    monkeypatch.setenv("MNIST_DIR", str(SMALL_SAMPLE_DIR))
+    (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+    assert x_train.dtype == np.uint8 and x_train.shape[1:] == (28, 28) and len(x_train) == len(y_train) > 0
+    one_hot = tf.keras.utils.to_categorical(y_train, 10)
+    assert one_hot.shape == (len(y_train), 10) and (one_hot.argmax(1) == y_train).all()
+    assert not tf.executing_eagerly()
+    x = tf.placeholder(tf.float32, [None, 784])
+    with tf.Session() as sess:
+        assert sess.run(tf.reduce_sum(x, 1), {x: x_train[:2].reshape(2, 784)}).shape == (2,)
+    with pytest.raises(tf.tf1_api.NotInMinitfError, match="tf.keras.layers .*build the model with tf.layers"):
+        _ = tf.keras.layers

@@ -644,7 +644,7 @@ def load_arrays(train_dir: PathLike, source_url: str | None = DEFAULT_SOURCE_URL
 
     Images are uint8 ``(n, 28, 28)``, labels uint8 ``(n,)``.  The files are found (or downloaded
     and checked) as :func:`read_data_sets` finds them, but nothing is printed: this is what
-    Keras's ``mnist.load_data()`` returns (``minitf/v2/keras/datasets/mnist.py``).
+    Keras's ``mnist.load_data()`` returns (:func:`load_data`).
     """
     paths = _obtain_files(Path(train_dir).expanduser(), source_url)
 
@@ -653,6 +653,19 @@ def load_arrays(train_dir: PathLike, source_url: str | None = DEFAULT_SOURCE_URL
 
     return ((read(TRAIN_IMAGES, IMAGE_MAGIC, "image"), read(TRAIN_LABELS, LABEL_MAGIC, "label")),
             (read(TEST_IMAGES, IMAGE_MAGIC, "image"), read(TEST_LABELS, LABEL_MAGIC, "label")))
+
+
+def load_data(path: str = "mnist.npz"):
+    """Keras's ``tf.keras.datasets.mnist.load_data()``: ``(x_train, y_train), (x_test, y_test)``, uint8
+    images ``(n, 28, 28)`` (0..255) and uint8 labels, from ``$MNIST_DIR`` if it holds the files, else
+    downloaded once (with SHA-256 checks) into ``~/.keras/datasets/mnist`` (``$KERAS_HOME/datasets/mnist``).
+
+    >>> (x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+    >>> x_train.shape, x_train.dtype, y_train[:3]
+    ((60000, 28, 28), dtype('uint8'), array([5, 0, 4], dtype=uint8))
+    """
+    home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
+    return load_arrays(Path(home) / "datasets" / "mnist")
 
 
 def load_mnist(train_dir: PathLike = "MNIST-data") -> Datasets:

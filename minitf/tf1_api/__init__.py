@@ -143,8 +143,9 @@ HINTS = {
                    "tf.nn or tf.train function that replaced it"),
     "tf.contrib.layers": ("use tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization, flatten) or "
                           "tf.nn; minitf keeps tf.contrib.layers' initializers, regularizers and fully_connected"),
-    "tf.keras": ("build the model with tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization) and "
-                 "train it with a tf.train optimizer in a tf.Session"),
+    "tf.keras": ("in a TF1 graph minitf's tf.keras has datasets.mnist.load_data and utils.to_categorical: build the "
+                 "model with tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization) and train it with "
+                 "a tf.train optimizer in a tf.Session (Keras models run on minitf.v2)"),
     "tf.estimator": "write the training loop yourself: run a tf.train optimizer's minimize() op in a tf.Session",
     "tf.data": ("minitf's tf.data has Dataset (from_tensor_slices, from_tensors, range; map, filter, batch, "
                 "shuffle, repeat, take, skip) and its iterators: read files in Python and start from arrays"),
