@@ -75,6 +75,7 @@ __all__ = [
     "extract_images",
     "extract_labels",
     "load_arrays",
+    "load_data",
     "load_mnist",
     "read_data_sets",
 ]
