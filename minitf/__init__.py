@@ -15,8 +15,8 @@ Where to read next (each module says which course notebook explains it):
 gradient), ``session.py`` (Session.run), ``variables.py``, ``gradients.py``, ``train/``.
 """
 from . import (
-    app, compat, contrib, data, dtypes, errors, graph, image, initializers, keras, layers, logging, losses, metrics,
-    nest, nn, summary, tf1_api, train,
+    app, compat, contrib, data, dtypes, errors, gfile, graph, image, initializers, keras, layers, logging, losses,
+    metrics, nest, nn, summary, tf1_api, train,
 )
 from .app import flags  # noqa: F401
 from .dtypes import (  # noqa: F401
@@ -113,6 +113,7 @@ disable_v2_behavior = disable_eager_execution
 random = tf1_api.module("tf.random", categorical=ops.random_ops.categorical)
 math = tf1_api.module("tf.math", reduce_std=ops.math_ops.reduce_std, reduce_variance=ops.math_ops.reduce_variance)
 strings = tf1_api.module("tf.strings", format=ops.logging_ops.string_format)
+io = tf1_api.module("tf.io", gfile=gfile)
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
