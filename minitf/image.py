@@ -2,21 +2,25 @@
 
 Images are ``[height, width, channels]`` tensors, or batches of them ``[batch, height, width,
 channels]``; each function is built from minitf's ops exactly as TF1 builds it, so it runs in
-the graph, on every batch, and the random ones draw anew at each ``run``.  TF 1.15's other
-``tf.image`` functions (resizing, colour jitter...) raise one clear error that says so.
+the graph, on every batch, and the random ones draw anew at each ``run``.  Resizing is two ops
+(``ops/image_ops.py``: bilinear and nearest neighbour).  TF 1.15's other ``tf.image`` functions
+(bicubic resizing, colour jitter...) raise one clear error that says so.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from . import dtypes, tf1_api
 from .graph import name_scope
-from .ops.array_ops import expand_dims, identity, reverse
+from .ops.array_ops import expand_dims, identity, reverse, squeeze, stack
 from .ops.base import convert_to_tensor
 from .ops.clip_ops import clip_by_value
 from .ops.control_flow_ops import cond
-from .ops.math_ops import (cast, div, floordiv, less, maximum, multiply, reduce_mean, reduce_prod, reduce_std, round_,
-                           rsqrt, subtract, tensordot)
+from .ops.image_ops import resize_bilinear, resize_nearest_neighbor
+from .ops.math_ops import (cast, div, floordiv, less, maximum, minimum, multiply, reduce_mean, reduce_prod, reduce_std,
+                           round_, rsqrt, subtract, tensordot)
 from .ops.random_ops import random_crop, random_uniform  # noqa: F401  (tf.image.random_crop is tf.random_crop)
-from .ops.shape_ops import reshape, shape
+from .ops.shape_ops import reshape, shape, shape_from_tensor
 
 
 def _image_axis(image, axis: int) -> int:
@@ -117,6 +121,77 @@ def rgb_to_grayscale(images, name=None):
         source = images.dtype.base_dtype
         gray = tensordot(convert_image_dtype(images, dtypes.float32), [0.2989, 0.5870, 0.1140], [-1, -1])
         return convert_image_dtype(expand_dims(gray, -1), source, name=scope)
+
+
+
+class ResizeMethod:
+    """``tf.image.ResizeMethod``: TF 1.15's ``method`` values for :func:`resize_images`."""
+
+    BILINEAR = 0
+    NEAREST_NEIGHBOR = 1
+    BICUBIC = 2
+    AREA = 3
+
+
+_RESIZERS = {ResizeMethod.BILINEAR: resize_bilinear, "bilinear": resize_bilinear,   # (TF2's names work too)
+             ResizeMethod.NEAREST_NEIGHBOR: resize_nearest_neighbor, "nearest": resize_nearest_neighbor}
+_NOT_COMPUTED = {ResizeMethod.BICUBIC: "BICUBIC", "bicubic": "BICUBIC", ResizeMethod.AREA: "AREA", "area": "AREA"}
+
+
+def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False, preserve_aspect_ratio=False,
+                  name=None):
+    """``tf.image.resize_images`` (and ``tf.image.resize``): one image ``[height, width, channels]`` or a
+    batch of them to ``size`` ``[new_height, new_width]``.
+
+    ``method`` is ``ResizeMethod.BILINEAR`` (float32 out) or ``NEAREST_NEIGHBOR`` (dtype kept), with TF
+    1.15's legacy pixel mapping unless ``align_corners``; ``preserve_aspect_ratio`` scales both sides by
+    the same factor, to fit inside ``size``.  Images already of that size come back unchanged.
+    """
+    with name_scope(name, "resize", [images, size]):
+        images = convert_to_tensor(images, name="images")
+        if images.shape.ndims is None:
+            raise ValueError("'images' contains no shape.")
+        is_batch = images.shape.ndims == 4
+        if images.shape.ndims == 3:
+            images = expand_dims(images, 0)
+        elif not is_batch:
+            raise ValueError("'images' must have either 3 or 4 dimensions.")
+        _, height, width, _ = images.shape.as_list()
+        try:
+            size = convert_to_tensor(size, dtypes.int32, name="size")
+        except (TypeError, ValueError):
+            raise ValueError("'size' must be a 1-D int32 Tensor") from None
+        if not size.shape.is_compatible_with([2]):
+            raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
+        if preserve_aspect_ratio:
+            size = convert_to_tensor(_fit_inside(images, size), dtypes.int32, name="size")
+        new_height, new_width = shape_from_tensor(size).as_list()
+        if (height, width) == (new_height, new_width) and None not in (height, width):
+            return images if is_batch else squeeze(images, axis=[0])
+        resizer = _RESIZERS.get(method)
+        if resizer is None:
+            if method in _NOT_COMPUTED:
+                raise NotImplementedError(
+                    f"minitf's tf.image.resize_images computes ResizeMethod.BILINEAR and NEAREST_NEIGHBOR only, "
+                    f"not {_NOT_COMPUTED[method]}: use one of those, or resize with numpy before feeding the images")
+            raise ValueError("Resize method is not implemented.")
+        images = resizer(images, size, align_corners=align_corners)
+        images.set_shape([None, new_height, new_width, None])
+        return images if is_batch else squeeze(images, axis=[0])
+
+
+def _fit_inside(images, size):
+    """The height and width of ``images`` scaled by one factor to fit inside ``size``, as TF computes
+    them (in float32, rounded half to even): Python ints when the graph knows every size (TF's
+    constant folding gives the result a static shape), else ops."""
+    wanted, current = shape_from_tensor(size).as_list(), images.shape.as_list()[1:3]
+    if None not in wanted + current:
+        factor = min(np.float32(w) / np.float32(c) for w, c in zip(wanted, current))
+        return [int(np.round(factor * np.float32(c))) for c in current]
+    dynamic = shape(images)
+    current = [cast(dynamic[i + 1] if c is None else c, dtypes.float32) for i, c in enumerate(current)]
+    factor = minimum(div(cast(size[0], dtypes.float32), current[0]), div(cast(size[1], dtypes.float32), current[1]))
+    return stack([cast(round_(multiply(factor, c)), dtypes.int32) for c in current])
 
 
 __getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error

@@ -130,6 +130,30 @@ def slice_op(begin, size):
     return lambda x: apply_op(Slice(), (x, begin, size), "Slice", same_dtype=False, arg_names=("input", "begin", "size"))
 
 
+def resize(kind, size, **flags):
+    """``tf.image.resize_bilinear`` or ``resize_nearest_neighbor`` to ``size``; bilinear's float32 output
+    cast back to float64 for the check."""
+    def build(x):
+        out = kind(x, size, **flags)
+        return tf.cast(out, tf.float64) if out.dtype == tf.float32 else out
+    return build
+
+
+def resize_grad(kind, image, **flags):
+    """The gradient op of a resize of ``image``, its output gradients ``g`` as the input (float32 for
+    bilinear, whose output is float32)."""
+    def build(g):
+        x = tf.constant(image)
+        out = kind(x, g.shape.as_list()[1:3], **flags)
+        return tf.gradients(out, x, grad_ys=tf.cast(g, out.dtype))[0]
+    return build
+
+
+def on_float32_grid(shape):
+    """Values exact in float32 (multiples of 1/256): a bilinear resize is linear, and so exact at any step."""
+    return lambda rng: rng.randint(-512, 512, size=shape) / 256
+
+
 def activation_grad_both(fn):
     """Gradient op ``(gradients, features)`` with both as inputs (second derivatives)."""
     return lambda g, x: tf.gradients(fn(x), x, grad_ys=g)[0]
@@ -279,6 +303,23 @@ CASES = {
                  Case(lambda p: tf.gather_nd(p, [[1]]), [2, 3], dynamic=True)],
     "ScatterNd": [Case(lambda u: tf.scatter_nd([[1], [3], [1]], u, [5, 2]), [3, 2])],
     "DiagPart": [Case(tf.diag_part, [3, 3]), Case(tf.diag_part, [2, 3, 2, 3])],
+    # tf.image's resizes (tests/ops/test_image_resize.py checks their values against TF 1.15)
+    "ResizeBilinear": [Case(resize(tf.image.resize_bilinear, [7, 5]), on_float32_grid([2, 3, 4, 2]), step=0.5),
+                       Case(resize(tf.image.resize_bilinear, [2, 3], align_corners=True), on_float32_grid([1, 5, 4, 1]),
+                            step=0.5),
+                       Case(resize(tf.image.resize_bilinear, [5, 6], half_pixel_centers=True),
+                            on_float32_grid([1, 3, 4, 2]), step=0.5, dynamic=True)],
+    "ResizeBilinearGrad": [Case(resize_grad(tf.image.resize_bilinear, np.zeros((2, 3, 4, 2))), on_float32_grid([2, 7, 5, 2]),
+                                step=0.5),
+                           Case(resize_grad(tf.image.resize_bilinear, np.zeros((1, 5, 3, 1)), half_pixel_centers=True),
+                                on_float32_grid([1, 2, 4, 1]), step=0.5)],
+    "ResizeNearestNeighbor": [Case(resize(tf.image.resize_nearest_neighbor, [7, 5]), [2, 3, 4, 2]),
+                              Case(resize(tf.image.resize_nearest_neighbor, [2, 3], align_corners=True), [1, 5, 4, 1]),
+                              Case(resize(tf.image.resize_nearest_neighbor, [5, 6], half_pixel_centers=True), [1, 3, 4, 2],
+                                   dynamic=True)],
+    "ResizeNearestNeighborGrad": [
+        Case(resize_grad(tf.image.resize_nearest_neighbor, np.zeros((2, 3, 4, 2))), [2, 7, 5, 2]),
+        Case(resize_grad(tf.image.resize_nearest_neighbor, np.zeros((1, 5, 3, 1)), align_corners=True), [1, 2, 4, 1])],
 }
 
 

@@ -149,8 +149,9 @@ HINTS = {
     "tf.estimator": "write the training loop yourself: run a tf.train optimizer's minimize() op in a tf.Session",
     "tf.data": ("minitf's tf.data has Dataset (from_tensor_slices, from_tensors, range; map, filter, batch, "
                 "shuffle, repeat, take, skip) and its iterators: read files in Python and start from arrays"),
-    "tf.image": ("use the tf.image functions minitf has (flips, random flips and crops, per_image_standardization, "
-                 "convert_image_dtype, rgb_to_grayscale), or resize images with numpy before feeding them"),
+    "tf.image": ("use the tf.image functions minitf has (flips, random flips and crops, resize_images with BILINEAR or "
+                 "NEAREST_NEIGHBOR, per_image_standardization, convert_image_dtype, rgb_to_grayscale), or prepare "
+                 "images with numpy before feeding them"),
     "tf.strings": "process strings in Python before feeding them",
     "tf.linalg": "compute it with numpy (np.linalg) inside the graph through tf.py_func",
     "tf.nn": "use the tf.nn functions minitf has (dir(tf.nn)) or build it from tf.* ops",
