@@ -1,4 +1,4 @@
-"""tf.metrics: running evaluation metrics, accumulated batch by batch in local variables (notebook 07).
+"""tf.metrics: running evaluation metrics, accumulated batch by batch in local variables.
 
 Each metric returns two tensors.  The *value* reads counters; the *update op* adds one batch
 to them and returns the new value.  The counters are local variables (``tf.local_variables()``,

@@ -1,5 +1,5 @@
 """Higher-order functions: ``tf.map_fn``, ``tf.scan``, ``tf.foldl``, ``tf.foldr`` -- a Python function
-applied to the elements of a tensor, one slice along the first dimension at a time (notebook 03).
+applied to the elements of a tensor, one slice along the first dimension at a time.
 
     >>> images = tf.placeholder(tf.float32, [None, 28, 28, 1])
     >>> tf.map_fn(tf.image.per_image_standardization, images)   # shape=(?, 28, 28, 1): one call per image
