@@ -17,7 +17,7 @@ The walk, as in TF1:
 from __future__ import annotations
 
 from .graph import Operation, Tensor, name_scope
-from .ops.array_ops import constant, fill, zeros_like
+from .ops.array_ops import constant, fill, identity, zeros_like
 from .ops.base import convert_to_tensor, gradient_function
 from .ops.math_ops import add_n
 from .ops.shape_ops import shape
@@ -105,14 +105,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             grads.setdefault(y, []).append(gy)
         for op in sorted(_between_ops(ys, xs, stop_ops), key=lambda o: -o.id):
             if op not in stop_ops:
-                _backprop_op(op, grads)
+                _backprop_op(op, grads, gate_gradients)
         results = [_total(grads.get(x)) for x in xs]
         if unconnected_gradients == "zero":
             results = [zeros_like(x) if g is None else g for g, x in zip(results, xs)]
         return results
 
 
-def _backprop_op(op: Operation, grads: dict) -> None:
+def _backprop_op(op: Operation, grads: dict, gate: bool = False) -> None:
     """Sum the gradients arriving at ``op``'s outputs and send its input gradients further back."""
     if not op.inputs:
         return
@@ -128,12 +128,23 @@ def _backprop_op(op: Operation, grads: dict) -> None:
     with name_scope(op.name + "_grad"):
         out_grads = [g if g is not None else zeros_like(t) for g, t in zip(out_grads, op.outputs)]
         in_grads = fn(op, *out_grads)
+        if gate and sum(g is not None for g in in_grads) > 1:
+            in_grads = _gated(in_grads)
     if len(in_grads) != len(op.inputs):
         raise ValueError(f"The gradient of {op.type} returned {len(in_grads)} gradients for "
                          f"{len(op.inputs)} inputs (op {op.name})")
     for t, g in zip(op.inputs, in_grads):
         if g is not None and _differentiable(t):
             grads.setdefault(t, []).append(g)
+
+
+def _gated(in_grads: list) -> list:
+    """TF1's ``gate_gradients`` (an optimizer's default): an op's input gradients pass through Identity
+    ops in a ``tuple`` scope (``mul_grad/tuple/control_dependency_1``).  In TF1 each waits for all of
+    them (a ``group_deps`` control input) so that threads never start on half an op's gradients; one
+    thread runs minitf's ops in order, so only the ops and their names are kept."""
+    with name_scope("tuple"):
+        return [None if g is None else identity(g, name="control_dependency") for g in in_grads]
 
 
 def _total(items):

@@ -502,3 +502,20 @@ def test_numerically_stable_softmax_and_cross_entropy():
     assert values[2].tolist() == [1000.0] and values[3].tolist() == [2000.0]
     assert values[4].tolist() == [1000.0, 1000.0]
     assert values[5].tolist() == [[1.0, -1.0, 0.0]]
+
+
+def test_an_optimizers_gradients_carry_tf1s_gate_names():
+    """compute_gradients gates each op's input gradients (GATE_OP, TF1's default), so the tensor it returns is
+    named as TF 1.15.5 printed it; tf.gradients and GATE_NONE do not gate."""
+    tf.reset_default_graph()
+    W = tf.Variable(5.0)
+    cost = tf.reduce_mean(tf.square([1.0, 2.0, 3.0] * W - [1.0, 2.0, 3.0]))
+    optimizer = tf.train.GradientDescentOptimizer(0.01)
+    (grad, var), = optimizer.compute_gradients(cost, [W])
+    assert grad.name == "gradients/mul_grad/tuple/control_dependency_1:0" and var is W
+    assert "tuple" not in tf.gradients(cost, [W])[0].name
+    ungated, = optimizer.compute_gradients(cost, [W], gate_gradients=optimizer.GATE_NONE)
+    assert ungated[0].name.startswith("gradients_2/mul_grad/") and "tuple" not in ungated[0].name
+    with tf.Session() as sess:
+        sess.run(W.initializer)
+        assert sess.run(grad) == sess.run(ungated[0]) == pytest.approx(37.333336)

@@ -70,7 +70,7 @@ class Optimizer:
         for v in var_list:
             if not isinstance(v, Variable):
                 raise NotImplementedError(f"Trying to update a Tensor {v}: optimizers update Variables only.")
-        grads = gradients(loss, var_list, grad_ys=grad_loss)
+        grads = gradients(loss, var_list, grad_ys=grad_loss, gate_gradients=gate_gradients == self.GATE_OP)
         return list(zip(grads, var_list))
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
