@@ -457,7 +457,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
         result = log(reduce_sum(exp(subtract(x, my_max)), axis, keep, reduction_indices=reduction_indices))
         if not keep:
             my_max = reshape(my_max, shape(result))
-        return add(result, my_max, name=scope)
+        return add(result, my_max)   # (ReduceLogSumExp/Add, as TF1 names it)
 
 
 class Cumsum(Op):

@@ -7,6 +7,7 @@ Softmax and the cross entropies subtract the row maximum first: ``[1000., 0.]`` 
 """
 from __future__ import annotations
 
+import collections
 import numbers
 import sys
 
@@ -17,8 +18,8 @@ from ..graph import Tensor, get_default_graph, name_scope
 from ..logging import warning
 from ..tensor_shape import TensorShape
 from . import random_ops
-from .array_ops import (concat, expand_dims, gather, one_hot, pad, squeeze, stop_gradient, transpose, where, zeros,
-                        zeros_like)
+from .array_ops import (concat, expand_dims, gather, identity, one_hot, pad, squeeze, stop_gradient, transpose, where,
+                        zeros, zeros_like)
 from .base import (FLOAT_TYPES, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, Op, ShapeError, apply_op, constant_value,
                    convert_to_tensor, create_op, shape_list)
 from .math_ops import (abs_, add, add_n, cast, divide, equal, exp, greater, greater_equal, log1p, matmul, maximum,
@@ -640,7 +641,7 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
     if max_norm is not None:
         raise NotImplementedError("embedding_lookup(max_norm=...) is not supported by minitf")
     with name_scope(name, "embedding_lookup", [params, ids]) as scope:
-        return gather(params, ids, name=scope)
+        return identity(gather(params, ids, name=scope))   # (embedding_lookup/Identity, as TF1 names it)
 
 
 class TopKV2(Op):
@@ -682,9 +683,13 @@ class TopKV2(Op):
         return [reduce_sum(multiply(expand_dims(grad_values, -1), picked), -2), None]
 
 
+TopKResult = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002
-    """``tf.nn.top_k``: ``(values, indices)`` of the ``k`` largest entries along the last axis."""
-    return apply_op(TopKV2(sorted=sorted), (input, k), name or "TopKV2", same_dtype=False, arg_names=("input", "k"))
+    """``tf.nn.top_k``: ``TopKV2(values, indices)`` of the ``k`` largest entries along the last axis."""
+    return TopKResult(*apply_op(TopKV2(sorted=sorted), (input, k), name or "TopKV2", same_dtype=False,
+                                arg_names=("input", "k")))
 
 
 def _sorted(values, axis, direction, indices: bool, name, default_name):

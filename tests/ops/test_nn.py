@@ -176,7 +176,7 @@ def test_dropout_errors():
 def test_embedding_lookup_and_in_top_k():
     params = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3))
     rows = tf.nn.embedding_lookup(params, [[3, 0], [1, 1]])
-    assert rows.name == "embedding_lookup:0" and rows.shape.as_list() == [2, 2, 3]
+    assert rows.name == "embedding_lookup/Identity:0" and rows.shape.as_list() == [2, 2, 3]   # TF 1.15's name
     top = tf.nn.in_top_k([[0.1, 0.8, 0.1], [0.5, 0.2, 0.3], [0.2, 0.2, 0.6]], [1, 2, 0], 2)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -455,3 +455,15 @@ def test_regularization_and_total_loss():
     with tf.Session() as sess:
         sess.run(w.initializer)
         assert sess.run([tf.losses.get_regularization_loss(), total]) == [5.0, 14.0]
+
+
+def test_top_k_is_tf1s_named_tuple_and_logsumexp_is_named_as_tf1():
+    """TF 1.15.5 prints ``TopKV2(values=<tf.Tensor 'TopKV2:0' ...>, indices=...)`` and runs it to a TopKV2
+    of arrays; its reduce_logsumexp ends in ``ReduceLogSumExp/Add``."""
+    top = tf.nn.top_k(tf.constant([1., 3., 2.]), k=2)
+    assert repr(top) == ("TopKV2(values=<tf.Tensor 'TopKV2:0' shape=(2,) dtype=float32>, "
+                         "indices=<tf.Tensor 'TopKV2:1' shape=(2,) dtype=int32>)")
+    assert tf.reduce_logsumexp(tf.constant([1., 2.])).name == "ReduceLogSumExp/Add:0"
+    with tf.Session() as sess:
+        got = sess.run(top)
+    assert type(got).__name__ == "TopKV2" and got.values.tolist() == [3., 2.] and got.indices.tolist() == [1, 2]
