@@ -5,6 +5,11 @@ op (``cond/switch_t``, ``cond/switch_f``) that is SKIPPED when the predicate doe
 branch, and every op built in the branch depends on it, so the Session skips the whole branch
 that was not taken (``Op.may_skip``: TF1's "dead" tensors).  ``cond/Merge`` takes the value of
 the branch that ran.  The gradient of a cond is a cond of the two branches' gradients.
+
+``tf.while_loop`` builds its cond and body once; one ``While`` op runs them in a nested session
+run per iteration.  Its gradient, ``WhileGrad``, replays the iterations to recover each one's
+loop variables, then runs the body's gradient (built once by ``tf.gradients``) from the last
+iteration to the first.  ``tf.map_fn`` and ``tf.scan`` (functional_ops.py) are the same loop.
 """
 from __future__ import annotations
 
@@ -242,50 +247,209 @@ class LoopVar(Op):
         return outside_the_loop
 
 
+def loop_var(like: Tensor, name: str, shape=None) -> Tensor:
+    """A tensor that a loop feeds at each step, of ``like``'s dtype (and shape unless ``shape`` is given)."""
+    kind = LoopVar(like.dtype.base_dtype, like.shape if shape is None else TensorShape(shape))
+    return create_op(kind, [], name).outputs[0]
+
+
+class LoopBody:
+    """A loop's ops, built once into the graph, and how the loop runs them one step at a time.
+
+    A step is fed ``carries`` (the loop variables, ``LoopVar`` tensors) and, for a loop over the
+    slices of tensors (``tf.map_fn``, ``tf.scan``), ``elements``: one slice of each.  It computes
+    ``new_carries``, the next loop variables, and ``outputs`` that the loop stacks.  ``captured`` are
+    the tensors from outside that the ops read: inputs of the loop op, fed to each step with their
+    values (a fed one too: ``sess.run(y, {w: 3.0})``; a variable's read is its buffer, which an
+    ``assign`` in the body changes in place, so later steps see the new value).
+    ``condition`` (``tf.while_loop``'s cond) ends the loop when false; ``maximum`` (a scalar tensor
+    among ``captured``) caps its number of steps.
+
+    The loop op's inputs are the initial carries, the tensors to slice and the captured tensors.
+    """
+
+    def __init__(self, carries: list, new_carries: list, captured: list, elements=(), outputs=(), condition=None,
+                 maximum=None, reverse: bool = False):
+        self.carries, self.new_carries, self.captured = carries, new_carries, captured
+        self.elements, self.outputs = list(elements), list(outputs)
+        self.condition, self.maximum, self.reverse = condition, maximum, reverse
+
+    def split(self, values) -> tuple:
+        """The loop op's input values as (carries, elems, captured), numpy arrays: nested runs take
+        and give numpy values."""
+        k, m = len(self.carries), len(self.elements)
+        values = [to_numpy(v) for v in values]
+        return values[:k], values[k:k + m], values[k + m:k + m + len(self.captured)]
+
+    def feeds(self, captured_values) -> dict:
+        """The feeds every step shares: the captured tensors' values."""
+        return dict(zip(self.captured, captured_values))
+
+    def step_feeds(self, feeds: dict, carries, elems, i: int) -> dict:
+        """``feeds`` updated for step ``i``: its carries and the ``i``-th slice of each of the elems."""
+        feeds.update(zip(self.carries, carries))
+        feeds.update((t, e[i]) for t, e in zip(self.elements, elems))
+        return feeds
+
+    def indices(self, elems) -> range:
+        """The slices' indices in the order the loop visits them (all elems must be as long)."""
+        lengths = sorted({len(e) for e in elems})
+        if len(lengths) > 1:
+            raise errors.InvalidArgumentError(None, None, f"The elems have different lengths along their first "
+                                                          f"dimension: {', '.join(map(str, lengths))}")
+        n = lengths[0]
+        return range(n - 1, -1, -1) if self.reverse else range(n)
+
+    def steps(self, session, feeds: dict, carries: list, elems: list, outputs: bool = True):
+        """Run the loop forwards from ``carries``, yielding for each step (its index, the carries it
+        started from, what it computed: the next carries, then -- if ``outputs`` -- its outputs)."""
+        fetches = self.new_carries + (self.outputs if outputs else [])
+        if self.elements:
+            order = self.indices(elems)
+        elif self.maximum is None:
+            order = itertools.count()
+        else:
+            order = range(int(session.run(self.maximum, feeds)))
+        for i in order:
+            self.step_feeds(feeds, carries, elems, i)
+            if self.condition is not None and not session.run(self.condition, feeds):
+                return
+            got = session.run(fetches, feeds) if fetches else []
+            yield i, carries, got
+            carries = got[:len(self.carries)]
+
+    def run(self, session, values) -> tuple:
+        """The loop op's input values through all steps: (the last carries, each step's outputs)."""
+        carries, elems, captured = self.split(values)
+        outputs = []
+        for _, _, got in self.steps(session, self.feeds(captured), carries, elems):
+            carries, step_outputs = got[:len(carries)], got[len(carries):]
+            outputs.append(step_outputs)
+        return carries, outputs
+
+
+def kernel_result(values):
+    """Arrays computed by nested runs as a kernel returns them: one value, or a tuple for several outputs."""
+    result = tuple(from_numpy(np.asarray(v)) for v in values)
+    return result[0] if len(result) == 1 else result
+
+
 class While(Op):
-    """Runs ``cond`` and ``body`` (ops built into the same graph) in a nested session run per
-    iteration; the loop variables and the tensors the body reads from outside are fed."""
+    """``tf.while_loop``: its body's ops run in a nested session run per iteration, while its cond holds.
+
+    Inputs: the initial loop variables, then the tensors the body and cond read from outside
+    (see ``LoopBody``).  Outputs: the loop variables' last values.
+    """
 
     type = "While"
-    gradient = None
 
-    def __init__(self, loop_vars, condition, body_outputs, captured, maximum_iterations):
-        self._loop_vars, self._cond, self._body = loop_vars, condition, body_outputs
-        self._captured, self._maximum = captured, maximum_iterations
-        self.num_outputs = len(loop_vars)
+    def __init__(self, body: LoopBody, back_prop: bool = True):
+        self._body, self._back_prop = body, back_prop
+        self.num_outputs = len(body.carries)
 
     def node_attrs(self, inputs):
         return {"T": [t.dtype.base_dtype for t in inputs], "parallel_iterations": 10}
 
     def infer(self, *inputs):
-        types = [(t.dtype.base_dtype, t.shape) for t in self._loop_vars]
+        types = [(t.dtype.base_dtype, t.shape) for t in self._body.carries]
         return types[0] if self.num_outputs == 1 else types
 
     def kernel(self, op, session):
-        n = len(self._loop_vars)
+        return lambda *values: kernel_result(self._body.run(session, values)[0])
 
-        def run_loop(*values):   # nested runs take and give numpy values: convert at the seam
-            values = [to_numpy(v) for v in values]
-            state, outside = values[:n], values[n:]
-            feeds = dict(zip(self._captured, outside))
-            iterations = 0
-            while self._maximum is None or iterations < self._maximum:
-                feeds.update(zip(self._loop_vars, state))
-                if not session.run(self._cond, feeds):
-                    break
-                state = session.run(self._body, feeds)
-                iterations += 1
-            result = tuple(from_numpy(np.asarray(v)) for v in state)
-            return result[0] if n == 1 else result
+    def gradient(self, op, *grads):
+        """A ``WhileGrad`` loop, which runs the gradient of the body's ops (``tf.gradients`` inside
+        the body, built once) for each step, from the last to the first.
 
-        return run_loop
+        The gradients reach the initial loop variables, the slices of the elems, and the captured
+        tensors that the outputs depend on (a placeholder, a variable's read) -- None for the others.
+        With ``back_prop=False`` nothing flows back, as in TF1.
+        """
+        body = self._body
+        if not self._back_prop:
+            return [None] * len(op.inputs)
+        k = len(body.carries) + len(body.elements)
+        with op.graph.control_dependencies(None):   # one step's gradient: ops the WhileGrad runs nested
+            carry_grads = [loop_var(t, "carry_grad") for t in body.carries]
+            output_grads = [loop_var(t, "output_grad") for t in body.outputs]
+            pairs = [(y, g) for y, g in zip(body.new_carries + body.outputs, carry_grads + output_grads)
+                     if y.dtype.is_floating or y.dtype.is_complex]
+            xs = body.carries + body.elements + body.captured
+            step = gradients([y for y, _ in pairs], xs, grad_ys=[g for _, g in pairs],
+                             stop_gradients=body.captured) if pairs else [None] * len(xs)
+            local = [zeros_like(x) if g is None else g for g, x in zip(step[:k], xs[:k])]
+        connected = [i for i, g in enumerate(step[k:]) if g is not None]
+        kind = WhileGrad(body, carry_grads, output_grads, local + [step[k + i] for i in connected], connected)
+        outputs = create_op(kind, list(op.inputs) + list(grads), f"{op.type}Grad").outputs
+        captured_grads = [None] * len(body.captured)
+        for i, g in zip(connected, outputs[k:]):
+            captured_grads[i] = g
+        return list(outputs[:k]) + captured_grads
 
 
+class WhileGrad(Op):
+    """The gradient of a loop (``While``, and ``tf.map_fn``/``tf.scan``'s ``Scan``): its steps backwards.
+
+    It first runs the steps forwards again, to recover the loop variables each step started from
+    (the iterations a ``tf.while_loop`` makes depend on the values), then walks them from the last
+    to the first: each step runs the gradient of the body's ops, hands the loop variables'
+    gradient to the step before, and adds to the gradients of the captured tensors.
+
+    Inputs: the loop op's inputs, then the gradients of its outputs.  Outputs: the gradients of the
+    initial loop variables and of the elems, then of the ``connected`` captured tensors.
+    """
+
+    type = "WhileGrad"
+    gradient = None   # no second derivatives through a loop: tf.gradients of these gradients gives None
+    #                   (TF1 raises "TypeError: Second-order gradient for while loops not supported.")
+
+    def __init__(self, body: LoopBody, carry_grads, output_grads, step_grads, connected):
+        self._body, self._carry_grads, self._output_grads = body, carry_grads, output_grads
+        self._step_grads, self._connected = step_grads, connected
+        self.num_outputs = len(body.carries) + len(body.elements) + len(connected)
+
+    def node_attrs(self, inputs):
+        return {"T": [t.dtype.base_dtype for t in inputs]}
+
+    def infer(self, *inputs):
+        k = len(self._body.carries) + len(self._body.elements)
+        wanted = list(inputs[:k]) + [inputs[k + i] for i in self._connected]
+        types = [(t.dtype.base_dtype, t.shape) for t in wanted]
+        return types[0] if self.num_outputs == 1 else types
+
+    def kernel(self, op, session):
+        body = self._body
+        k, m = len(body.carries), len(body.elements)
+
+        def run_backwards(*values):
+            carries, elems, captured = body.split(values)
+            incoming = [to_numpy(v) for v in values[k + m + len(captured):]]
+            d_carries, d_outputs = incoming[:k], incoming[k:]
+            feeds = body.feeds(captured)
+            history = [(i, start) for i, start, _ in body.steps(session, feeds, carries, elems, outputs=False)]
+            d_elems = [np.zeros_like(e) for e in elems]
+            d_captured = [np.zeros_like(captured[i]) for i in self._connected]
+            for i, start in reversed(history):
+                body.step_feeds(feeds, start, elems, i)
+                feeds.update(zip(self._carry_grads, d_carries))
+                feeds.update((t, d[i]) for t, d in zip(self._output_grads, d_outputs))
+                got = session.run(self._step_grads, feeds)
+                d_carries = got[:k]
+                for d, g in zip(d_elems, got[k:k + m]):
+                    d[i] = g
+                for d, g in zip(d_captured, got[k + m:]):
+                    d += g
+            return kernel_result(list(d_carries) + d_elems + d_captured)
+
+        return run_backwards
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10, back_prop=True,
                swap_memory=False, name=None, maximum_iterations=None, return_same_structure=False):
     """``tf.while_loop``: ``while cond(*vars): vars = body(*vars)``, as one op of the graph.
+
+    ``maximum_iterations`` (a number or a scalar tensor) stops the loop after so many steps.
+    ``tf.gradients`` differentiates through the loop (``WhileGrad``), unless ``back_prop=False``.
 
     >>> i = tf.constant(0)
     >>> r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])    # 10 when run
@@ -297,15 +461,17 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     initial = [convert_to_tensor(v) for v in ([loop_vars] if single else loop_vars)]
     graph = initial[0].graph
     with name_scope(name, "while", initial):
-        with graph.recording_ops() as body_ops:
+        maximum = _maximum_iterations(maximum_iterations)
+        # the body's ops run in nested runs: control inputs from around the loop (a tf.cond branch's
+        # Switch) are the While op's, and the While op runs once they have
+        with graph.control_dependencies(None), graph.recording_ops() as body_ops:
             shapes = shape_invariants if shape_invariants is not None else [t.shape for t in initial]
             shapes = [shapes] if single and shape_invariants is not None else shapes
-            loop_vars = [create_op(LoopVar(t.dtype.base_dtype, TensorShape(s)), [], "Enter").outputs[0]
-                         for t, s in zip(initial, shapes)]
+            loop_vars = [loop_var(t, "Enter", s) for t, s in zip(initial, shapes)]
             condition = convert_to_tensor(cond(*loop_vars))
             body_out = body(*loop_vars)
-            body_out = [convert_to_tensor(t) for t in ([body_out] if not isinstance(body_out, (list, tuple))
-                                                       else body_out)]
+            body_out = [as_step_tensor(t, None, body_ops)
+                        for t in ([body_out] if not isinstance(body_out, (list, tuple)) else body_out)]
         _same_structure(loop_vars, body_out)
         for before, var, after in zip(initial, loop_vars, body_out):
             if not _more_general(var.shape, after.shape):
@@ -313,12 +479,33 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                  f"shape {after.shape} after one iteration. To allow the shape to vary across "
                                  "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
                                  "less-specific shape.")
-        captured = _captured_tensors(body_ops)
-        kind = While(loop_vars, condition, body_out, captured, maximum_iterations)
-        outputs = create_op(kind, initial + captured, "Exit").outputs
+        captured = captured_tensors(body_ops)
+        if maximum is not None and maximum not in captured:
+            captured.append(maximum)
+        loop = LoopBody(loop_vars, body_out, captured, condition=condition, maximum=maximum)
+        outputs = create_op(While(loop, back_prop), initial + captured, "Exit").outputs
     if single or (len(outputs) == 1 and not return_same_structure):
         return outputs[0]
     return list(outputs) if isinstance(loop_vars, list) else tuple(outputs)
+
+
+def _maximum_iterations(value) -> Tensor | None:
+    """``maximum_iterations`` as a scalar tensor (TF1's ValueError for another shape), or None."""
+    if value is None:
+        return None
+    value = convert_to_tensor(value, name="maximum_iterations")
+    if value.shape.ndims not in (None, 0):
+        raise ValueError(f"maximum_iterations must be a scalar, saw shape: {value.shape}")
+    return value
+
+
+def as_step_tensor(value, dtype, loop_ops) -> Tensor:
+    """What a loop's body returned, as a tensor made inside the loop (a tensor from outside is copied
+    in, so that the loop feeds it like the other tensors its ops read)."""
+    if value is None:
+        raise ValueError("None values not supported.")
+    tensor = convert_to_tensor(value, preferred_dtype=dtype)
+    return tensor if tensor.op in loop_ops else identity(tensor)
 
 
 def _more_general(invariant: TensorShape, shape_: TensorShape) -> bool:
@@ -330,23 +517,12 @@ def _more_general(invariant: TensorShape, shape_: TensorShape) -> bool:
     return all(a.value is None or a.value == b.value for a, b in zip(invariant.dims, shape_.dims))
 
 
-def _captured_tensors(body_ops) -> list:
-    """Tensors made before the loop that its cond/body ops read (fed by the While kernel)."""
-    inside = set(body_ops)
-    captured = []
-    for op in body_ops:
-        for t in op.inputs:
-            if t.op not in inside and t not in captured and not _reads_a_variable(t):
-                captured.append(t)
-    return captured
-
-
-def _reads_a_variable(t: Tensor) -> bool:
-    """Variables are read live in each iteration (the body may assign them), never fed."""
-    op = t.op
-    while op.kind.view_of_input and op.inputs:
-        op = op.inputs[0].op
-    return op.type == "VariableV2"
+def captured_tensors(loop_ops) -> list:
+    """The tensors made outside a loop's ops that they read: inputs of the loop op.  Variables' refs
+    are left out: the ops that take one (``assign``) use the variable itself, live."""
+    inside = set(loop_ops)
+    return list(dict.fromkeys(t for op in loop_ops for t in op.inputs
+                              if t.op not in inside and not t.dtype.is_ref_dtype))
 
 
 # ---- ops that call back into Python --------------------------------------------------------

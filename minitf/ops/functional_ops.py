@@ -12,10 +12,11 @@ run -- as ``tf.while_loop`` runs its body -- carrying the accumulator from step 
 what each step returns.  (TF1 builds the same loop from ``tf.while_loop`` and TensorArrays; the
 tensors you get back carry TF1's names, ``map/TensorArrayStack/TensorArrayGatherV3:0``.)
 
-The gradient is a second loop, ``ScanGrad``, that walks the elements backwards: each step runs the
-gradient of ``fn``'s ops (built once by ``tf.gradients``) for one element, hands the accumulator's
-gradient to the step before, and sums the gradients of the tensors ``fn`` reads from outside
-(weights, placeholders).  The accumulators are recomputed first, by running the steps forwards.
+``Scan`` is a ``While`` over the elements (control_flow_ops.py), and its gradient is the
+while loop's, a ``WhileGrad`` op (named ``ScanGrad``) that walks the elements backwards: each step
+runs the gradient of ``fn``'s ops (built once by ``tf.gradients``) for one element, hands the
+accumulator's gradient to the step before, and sums the gradients of the tensors ``fn`` reads from
+outside (weights, placeholders).  The accumulators are recomputed first, by running the steps forwards.
 """
 from __future__ import annotations
 
@@ -24,57 +25,18 @@ import traceback
 import numpy as np
 
 from .. import dtypes, errors, logging, nest
-from ..backend import from_numpy, to_numpy
-from ..gradients import gradients
 from ..graph import Tensor, name_scope
 from ..tensor_shape import Dimension, TensorShape
-from .array_ops import concat, expand_dims, identity, zeros_like
-from .base import Op, convert_to_tensor, create_op
-from .control_flow_ops import LoopVar
-
-
-class _Body:
-    """``fn``'s ops, built once: what one step is fed and what it returns.
-
-    ``carries`` (the accumulator a step receives) and ``elements`` (one slice of each of elems) are
-    ``LoopVar`` tensors that the loop feeds; ``captured`` are the tensors from outside that the ops
-    read: inputs of the loop op, fed with their values (variables are read live instead, as
-    ``tf.while_loop`` reads them).
-    """
-
-    def __init__(self, carries, elements, new_carries, outputs, captured):
-        self.carries, self.elements = carries, elements
-        self.new_carries, self.outputs, self.captured = new_carries, outputs, captured
-
-    def split(self, values) -> tuple:
-        """The loop op's input values as (carries, elems, captured)."""
-        k, m = len(self.carries), len(self.elements)
-        values = [to_numpy(v) for v in values]   # nested runs take and give numpy values
-        return values[:k], values[k:k + m], values[k + m:k + m + len(self.captured)]
-
-    def feeds(self, captured_values) -> dict:
-        return {t: v for t, v in zip(self.captured, captured_values) if not t.dtype.is_ref_dtype}
-
-    def step_feeds(self, feeds: dict, carries, elems, i: int) -> dict:
-        feeds.update(zip(self.carries, carries))
-        feeds.update((t, e[i]) for t, e in zip(self.elements, elems))
-        return feeds
-
-
-def _loop_var(like: Tensor, name: str, shape=None) -> Tensor:
-    """A tensor the loop feeds at each step, of ``like``'s dtype (and shape unless ``shape`` is given)."""
-    kind = LoopVar(like.dtype.base_dtype, like.shape if shape is None else shape)
-    return create_op(kind, [], name).outputs[0]
-
-
-def _indices(elems, reverse: bool) -> range:
-    """The elements' indices in the order the loop visits them; all elems must be as long."""
-    lengths = sorted({len(e) for e in elems})
-    if len(lengths) > 1:
-        raise errors.InvalidArgumentError(None, None, f"The elems have different lengths along their first "
-                                                      f"dimension: {', '.join(map(str, lengths))}")
-    n = lengths[0]
-    return range(n - 1, -1, -1) if reverse else range(n)
+from .array_ops import concat, expand_dims, identity
+from .base import convert_to_tensor, create_op
+from .control_flow_ops import (
+    LoopBody,
+    While,
+    as_step_tensor,
+    captured_tensors,
+    kernel_result,
+    loop_var,
+)
 
 
 def _stack(values: list, tensor: Tensor) -> np.ndarray:
@@ -101,22 +63,24 @@ def _shape_text(shape: TensorShape) -> str:
         "?" if d.value is None else str(d.value) for d in shape.dims) + "]"
 
 
-class Scan(Op):
+class Scan(While):
     """The loop of map_fn, scan and the folds: ``fn``'s ops run once per element.
 
-    Inputs: the initial accumulators, the elems, the captured tensors.  Outputs: the final
-    accumulators, then each of ``fn``'s per-step outputs stacked (``[n] + its shape``).
+    A ``While`` over the elements (its ``LoopBody`` has ``elements`` and no condition) that also
+    stacks each step's outputs; its gradient is the While's (a ``WhileGrad`` op).  Inputs: the
+    initial accumulators, the elems, the captured tensors.  Outputs: the final accumulators, then
+    each of ``fn``'s per-step outputs stacked (``[n] + its shape``).
     """
 
     type = "Scan"
 
-    def __init__(self, body: _Body, out_types, reverse: bool, back_prop: bool, failure=None):
-        self._body, self._out_types = body, out_types
-        self._reverse, self._back_prop, self._failure = reverse, back_prop, failure
+    def __init__(self, body: LoopBody, out_types, back_prop: bool, failure=None):
+        super().__init__(body, back_prop)
+        self._out_types, self._failure = out_types, failure
         self.num_outputs = len(out_types)
 
     def node_attrs(self, inputs):
-        return {"T": [t.dtype.base_dtype for t in inputs], "reverse": self._reverse}
+        return {"T": [t.dtype.base_dtype for t in inputs], "reverse": self._body.reverse}
 
     def infer(self, *inputs):
         return self._out_types[0] if self.num_outputs == 1 else self._out_types
@@ -125,101 +89,15 @@ class Scan(Op):
         body = self._body
 
         def run_loop(*values):
-            carries, elems, captured = body.split(values)
-            feeds, steps = body.feeds(captured), []
-            for i in _indices(elems, self._reverse):
-                if self._failure:   # TF1 fails at the first write of a value of another dtype
-                    raise errors.InvalidArgumentError(None, op, self._failure)
-                got = session.run(body.new_carries + body.outputs, body.step_feeds(feeds, carries, elems, i))
-                carries, outputs = got[:len(carries)], got[len(carries):]
-                steps.append(outputs)
-            if self._reverse:
+            if self._failure and body.indices(body.split(values)[1]):   # TF1 fails at the first write
+                raise errors.InvalidArgumentError(None, op, self._failure)   # of a value of another dtype
+            carries, steps = body.run(session, values)
+            if body.reverse:
                 steps.reverse()
             stacked = [_stack([s[j] for s in steps], t) for j, t in enumerate(body.outputs)]
-            result = tuple(from_numpy(np.asarray(v)) for v in list(carries) + stacked)
-            return result[0] if len(result) == 1 else result
+            return kernel_result(list(carries) + stacked)
 
         return run_loop
-
-    def gradient(self, op, *grads):
-        """A ``ScanGrad`` loop over the gradient of ``fn``'s ops (``tf.gradients`` inside the body)."""
-        body = self._body
-        if not self._back_prop:
-            return [None] * len(op.inputs)
-        graph = op.graph
-        with graph.control_dependencies(None):
-            carry_grads = [_loop_var(t, "carry_grad") for t in body.new_carries]
-            output_grads = [_loop_var(t, "output_grad") for t in body.outputs]
-        pairs = [(y, g) for y, g in zip(body.new_carries + body.outputs, carry_grads + output_grads)
-                 if y.dtype.is_floating or y.dtype.is_complex]
-        xs = body.carries + body.elements + body.captured
-        step = gradients([y for y, _ in pairs], xs, grad_ys=[g for _, g in pairs], stop_gradients=body.captured) \
-            if pairs else [None] * len(xs)
-        k = len(body.carries) + len(body.elements)
-        local = [zeros_like(x) if g is None else g for g, x in zip(step[:k], xs[:k])]
-        connected = [i for i, g in enumerate(step[k:]) if g is not None]
-        kind = ScanGrad(body, carry_grads, output_grads, local + [step[k + i] for i in connected], connected,
-                        self._reverse)
-        outputs = create_op(kind, list(op.inputs) + list(grads), "ScanGrad").outputs
-        captured_grads = [None] * len(body.captured)
-        for i, g in zip(connected, outputs[k:]):
-            captured_grads[i] = g
-        return list(outputs[:k]) + captured_grads
-
-
-class ScanGrad(Op):
-    """The gradient of a ``Scan``: its steps backwards, each running the gradient of ``fn``'s ops.
-
-    Inputs: the Scan's inputs, then the gradients of its outputs.  Outputs: the gradients of the
-    initial accumulators and of the elems, then of the captured tensors ``fn``'s results depend on.
-    """
-
-    type = "ScanGrad"
-    gradient = None   # no second derivatives through the loop (as tf.while_loop's While has none)
-
-    def __init__(self, body: _Body, carry_grads, output_grads, step_grads, connected, reverse: bool):
-        self._body, self._carry_grads, self._output_grads = body, carry_grads, output_grads
-        self._step_grads, self._connected, self._reverse = step_grads, connected, reverse
-        self.num_outputs = len(body.carries) + len(body.elements) + len(connected)
-
-    def node_attrs(self, inputs):
-        return {"T": [t.dtype.base_dtype for t in inputs], "reverse": self._reverse}
-
-    def infer(self, *inputs):
-        k = len(self._body.carries) + len(self._body.elements)
-        wanted = list(inputs[:k]) + [inputs[k + i] for i in self._connected]
-        types = [(t.dtype.base_dtype, t.shape) for t in wanted]
-        return types[0] if self.num_outputs == 1 else types
-
-    def kernel(self, op, session):
-        body = self._body
-        k, m = len(body.carries), len(body.elements)
-
-        def run_backwards(*values):
-            carries, elems, captured = body.split(values)
-            incoming = [to_numpy(v) for v in values[k + m + len(captured):]]
-            d_carries, d_outputs = incoming[:k], incoming[k:]
-            feeds, order, history = body.feeds(captured), _indices(elems, self._reverse), []
-            for i in order:   # forwards again: the accumulator each step started from
-                history.append(carries)
-                if k:
-                    carries = session.run(body.new_carries, body.step_feeds(feeds, carries, elems, i))
-            d_elems = [np.zeros_like(e) for e in elems]
-            d_captured = [np.zeros_like(captured[i]) for i in self._connected]
-            for i, carries in zip(reversed(order), reversed(history)):
-                body.step_feeds(feeds, carries, elems, i)
-                feeds.update(zip(self._carry_grads, d_carries))
-                feeds.update((t, d[i]) for t, d in zip(self._output_grads, d_outputs))
-                got = session.run(self._step_grads, feeds)
-                d_carries = got[:k]
-                for d, g in zip(d_elems, got[k:k + m]):
-                    d[i] = g
-                for d, g in zip(d_captured, got[k + m:]):
-                    d += g
-            result = tuple(from_numpy(np.asarray(v)) for v in list(d_carries) + d_elems + d_captured)
-            return result[0] if len(result) == 1 else result
-
-        return run_backwards
 
 
 # ---- building the loop ----------------------------------------------------------------------
@@ -235,37 +113,29 @@ def _loop(step, initial: list, elems: list, n, reverse: bool, back_prop: bool, s
     scope = graph.get_name_scope() + "/"
     with graph.name_scope("while"):
         with graph.control_dependencies(None), graph.recording_ops() as body_ops:
-            carries = [_loop_var(t, f"Identity_{2 + j}") for j, t in enumerate(initial)]
-            elements = [_loop_var(e, "TensorArrayReadV3", _element_shape(e)) for e in elems]
+            carries = [loop_var(t, f"Identity_{2 + j}") for j, t in enumerate(initial)]
+            elements = [loop_var(e, "TensorArrayReadV3", _element_shape(e)) for e in elems]
             new_carries, outputs = step(carries, elements)
-            new_carries = [_as_step_tensor(v, c.dtype.base_dtype, body_ops) for v, c in zip(new_carries, carries)]
+            new_carries = [as_step_tensor(v, c.dtype.base_dtype, body_ops) for v, c in zip(new_carries, carries)]
             dtypes_ = output_dtypes or [c.dtype.base_dtype for c in carries]
-            outputs = [_as_step_tensor(v, d, body_ops) for v, d in zip(outputs, dtypes_)]
+            outputs = [as_step_tensor(v, d, body_ops) for v, d in zip(outputs, dtypes_)]
         failure = None
         for j, (before, var, after) in enumerate(zip(initial, carries, new_carries)):
             failure = _check_accumulator(before, var, after, what, f"{scope}while", j) or failure
         for value, dtype in zip(outputs, dtypes_):
             failure = _check_dtype(value, dtype) or failure
-        inside = set(body_ops)
-        captured = list(dict.fromkeys(t for op in body_ops for t in op.inputs if t.op not in inside))
+        captured = captured_tensors(body_ops)
         out_types = [(c.dtype.base_dtype, c.shape) for c in carries] + [
             (d, TensorShape([n]).concatenate(y.shape) if stacked_shapes and y.shape.dims is not None
              else TensorShape(None)) for y, d in zip(outputs, dtypes_)]
-        kind = Scan(_Body(carries, elements, new_carries, outputs, captured), out_types, reverse, back_prop, failure)
+        body = LoopBody(carries, new_carries, captured, elements, outputs, reverse=reverse)
+        kind = Scan(body, out_types, back_prop, failure)
         results = create_op(kind, list(initial) + list(elems) + captured, "Exit").outputs
     return results[:len(carries)], results[len(carries):]
 
 
 def _element_shape(elems: Tensor) -> TensorShape:
     return TensorShape(None) if elems.shape.dims is None else TensorShape(elems.shape.dims[1:])
-
-
-def _as_step_tensor(value, dtype, body_ops) -> Tensor:
-    """What ``fn`` returned as a tensor made inside the loop (a tensor from outside is copied in)."""
-    if value is None:
-        raise ValueError("None values not supported.")
-    tensor = convert_to_tensor(value, preferred_dtype=dtype)
-    return tensor if tensor.op in body_ops else identity(tensor)
 
 
 def _check_dtype(value: Tensor, dtype) -> str | None:
