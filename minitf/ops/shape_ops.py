@@ -319,7 +319,7 @@ class Reduction(Op):
             axes_set = {int(a) % rank_ for a in np.reshape(axes_value, -1)} if rank_ else set()
             kept = [1 if i in axes_set else d for i, d in enumerate(x.shape.as_list())]
             if None not in kept:   # e.g. reduce_mean over all axes of a (?, 10) batch: [1, 1]
-                return kept
+                return np.array(kept, np.int32)   # int32 even when empty (a scalar's reduction)
         return apply_op(ReducedShape(), (shape(x), axes), "ReducedShape",
                         same_dtype=False, arg_names=("input_shape", "axes"))
 
