@@ -363,6 +363,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         new_init = initializer or parent.initializer
         new_dtype = dtype or parent.dtype
     store.counts[full_name] = store.counts.get(full_name, 0) + 1
+    counts_before = dict(store.counts)
     scope_context = graph.name_scope(name_scope_name) if auxiliary_name_scope else contextlib.nullcontext(
         graph.get_name_scope() + "/" if graph.get_name_scope() else "")
     with scope_context as ops_scope:
@@ -373,6 +374,20 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             yield scope
         finally:
             store.scope = parent
+            _close_subscopes(store.counts, full_name, counts_before, isinstance(name_or_scope, VariableScope))
+
+
+def _close_subscopes(counts: dict, full_name: str, counts_before: dict, reentered: bool) -> None:
+    """Leaving a scope, as TF 1.15 does: a re-entered scope object restores the counts it found, a scope
+    opened by name forgets its sub-scopes' counts, so opening it again names them afresh (``rnn/`` opened
+    twice makes ``rnn/basic_lstm_cell`` both times, shared with reuse=True, refused otherwise)."""
+    if reentered:
+        counts.clear()
+        counts.update(counts_before)
+        return
+    for key in counts:
+        if key.startswith(full_name + "/"):
+            counts[key] = 0
 
 
 def _unique_scope_name(counts: dict, parent, base: str) -> str:
