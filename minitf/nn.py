@@ -6,6 +6,7 @@ from .ops.conv_ops import (  # noqa: F401
     max_pool2d,
 )
 from .ops.math_ops import sigmoid, tanh  # noqa: F401
+from .rnn import dynamic_rnn, rnn_cell, static_rnn  # noqa: F401
 from .ops.nn_ops import (  # noqa: F401
     batch_normalization, bias_add, crelu, dropout, elu, embedding_lookup, in_top_k, l2_loss, l2_normalize, leaky_relu,
     local_response_normalization, log_softmax, lrn, moments, relu, relu6, relu_layer, selu,

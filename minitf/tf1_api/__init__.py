@@ -133,14 +133,15 @@ _GENERAL = ("build it from the ops minitf has (dir(tf) lists them), or compute i
 _NO_EAGER = ("minitf runs TF1 graphs: build the graph, then run it in a tf.Session (TF2 code goes to minitf.v2, "
              "TF2's face of the same ops)")
 _FEED = "minitf has no input pipelines: feed each batch to a tf.placeholder through feed_dict"
-_NO_RNN = ("minitf has no recurrent cells: unroll the recurrence yourself (tf.matmul and tf.tanh per step) or loop "
-           "with tf.while_loop")
+_RNN = ("use tf.nn.dynamic_rnn or tf.nn.static_rnn with the cells in tf.nn.rnn_cell (BasicRNNCell, GRUCell, "
+        "BasicLSTMCell, LSTMCell, MultiRNNCell, DropoutWrapper); for both directions run one cell over the inputs "
+        "and another over tf.reverse(inputs, [1])")
 
 # What to say for a missing symbol: the entry for the symbol itself, else for its longest module prefix.
 HINTS = {
     "tf": _GENERAL,
-    "tf.contrib": ("tf.contrib left TensorFlow with TF 2 and minitf keeps only tf.contrib.layers: use the tf.layers, "
-                   "tf.nn or tf.train function that replaced it"),
+    "tf.contrib": ("tf.contrib left TensorFlow with TF 2 and minitf keeps only tf.contrib.layers, tf.contrib.rnn and "
+                   "tf.contrib.seq2seq.sequence_loss: use the tf.layers, tf.nn or tf.train function that replaced it"),
     "tf.contrib.layers": ("use tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization, flatten) or "
                           "tf.nn; minitf keeps tf.contrib.layers' initializers, regularizers and fully_connected"),
     "tf.keras": ("in a TF1 graph minitf's tf.keras has datasets.mnist.load_data and utils.to_categorical: build the "
@@ -173,10 +174,10 @@ HINTS = {
     "tf.GradientTape": "use tf.gradients(loss, variables), which adds the gradients to the graph",
     "tf.py_function": "use tf.py_func(func, inputs, Tout)",
     "tf.numpy_function": "use tf.py_func(func, inputs, Tout)",
-    "tf.nn.rnn_cell": _NO_RNN,
-    "tf.nn.dynamic_rnn": _NO_RNN,
-    "tf.nn.static_rnn": _NO_RNN,
-    "tf.nn.bidirectional_dynamic_rnn": _NO_RNN,
+    "tf.nn.bidirectional_dynamic_rnn": _RNN,
+    "tf.nn.static_bidirectional_rnn": _RNN,
+    "tf.nn.raw_rnn": _RNN,
+    "tf.nn.static_state_saving_rnn": _RNN,
     "tf.nn.conv1d": "use tf.nn.conv2d on tf.expand_dims(x, 1) with a filter of height 1",
     "tf.layers.conv1d": "use tf.layers.conv2d on tf.expand_dims(x, 1) with kernel_size (1, k)",
     "tf.train.Coordinator": _FEED,
