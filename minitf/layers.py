@@ -236,9 +236,10 @@ class Dropout(Layer):
             if not training:
                 return array_ops.identity(inputs)
             return nn_ops.dropout(inputs, noise_shape=self.noise_shape, seed=self.seed, rate=self.rate)
-        # a bool tensor (e.g. a placeholder): the rate is `rate` while training and 0 (identity) otherwise
-        rate = array_ops.where(training, convert_to_tensor(float(self.rate)), convert_to_tensor(0.0))
-        return nn_ops.dropout(inputs, noise_shape=self.noise_shape, seed=self.seed, rate=rate)
+        # a bool tensor (e.g. a placeholder): a tf.cond, as TF1's smart_cond builds it (dropout/cond/Merge)
+        return cond(
+            training, lambda: nn_ops.dropout(inputs, noise_shape=self.noise_shape, seed=self.seed, rate=self.rate),
+            lambda: array_ops.identity(inputs))
 
 
 class Flatten(Layer):

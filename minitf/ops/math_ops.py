@@ -951,6 +951,16 @@ def _operator(make_kind, base_name):
     return forward, reflected
 
 
+def _reflected(fn, base_name: str):
+    """``x / y`` (``//``) for a Python value ``x`` and a Tensor ``y``: ``x`` takes ``y``'s dtype first, as
+    TF1's reflected operators convert it (``1 / t`` is a float32 division when ``t`` is float32)."""
+    def run(y, x):
+        with name_scope(None, base_name, [x, y]) as scope:
+            return fn(convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x"), y, scope)
+
+    return run
+
+
 def _install_operators() -> None:
     def kind(cls):
         return lambda x, y: cls()
@@ -964,9 +974,9 @@ def _install_operators() -> None:
         setattr(Tensor, f"__{dunder}__", forward)
         setattr(Tensor, f"__r{dunder}__", reflected)
     Tensor.__truediv__ = lambda x, y: truediv(x, y, "truediv")
-    Tensor.__rtruediv__ = lambda y, x: truediv(x, y, "truediv")
+    Tensor.__rtruediv__ = _reflected(truediv, "truediv")
     Tensor.__floordiv__ = lambda x, y: floordiv(x, y, "floordiv")
-    Tensor.__rfloordiv__ = lambda y, x: floordiv(x, y, "floordiv")
+    Tensor.__rfloordiv__ = _reflected(floordiv, "floordiv")
     Tensor.__matmul__ = lambda x, y: matmul(x, y, name="matmul")
     Tensor.__rmatmul__ = lambda y, x: matmul(x, y, name="matmul")
     Tensor.__neg__ = lambda x: negative(x)

@@ -584,14 +584,15 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
     """``tf.nn.dropout``: zero each element with probability ``rate`` and scale the rest by ``1/(1 - rate)``.
 
     TF1 code passes ``keep_prob`` (= ``1 - rate``), often a placeholder fed 0.5 while training
-    and 1.0 when testing; with ``keep_prob=1.0`` the output equals ``x``.
+    and 1.0 when testing; with ``keep_prob=1.0`` the output equals ``x``.  The ops and their names
+    are TF 1.15's: ``x * scale * cast(random_uniform >= rate)``, ending in ``dropout/mul_1``.
     """
     if keep_prob is not None:
         if rate is not None:
             raise ValueError("Cannot specify both 'rate' and 'keep_prob'.")
         _deprecated("calling dropout", "Please use `rate` instead of `keep_prob`. Rate should be set to "
                                        "`rate = 1 - keep_prob`.", args=" with keep_prob")
-        rate = 1.0 - keep_prob if isinstance(keep_prob, numbers.Real) else subtract(1.0, keep_prob)
+        rate = 1.0 - keep_prob    # (a "sub" op where keep_prob is a tensor, as in TF1)
     if rate is None:
         raise ValueError("You must provide a rate to dropout.")
     with name_scope(name, "dropout", [x]):
@@ -604,15 +605,13 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
                 raise ValueError(f"rate must be a scalar tensor or a float in the range [0, 1), got {rate:g}")
             if rate == 0:
                 return x
-            scaled = multiply(x, convert_to_tensor(1 / (1 - rate), dtype=x.dtype.base_dtype))
-        else:
-            rate = cast(convert_to_tensor(rate, name="rate"), x.dtype.base_dtype)
-            if rate.shape.ndims not in (None, 0):
-                raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.ndims} for the dropout rate {rate}")
-            scaled = x / subtract(convert_to_tensor(1, dtype=x.dtype.base_dtype), rate)
+        rate = convert_to_tensor(rate, dtype=x.dtype.base_dtype, name="rate")
+        if rate.shape.ndims not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.ndims} for the dropout rate {rate}")
         noise = random_ops.random_uniform(_noise_shape(x, noise_shape), dtype=x.dtype.base_dtype, seed=seed)
-        keep = cast(greater_equal(noise, rate), x.dtype.base_dtype)
-        out = multiply(scaled, keep)
+        scale = 1 / (1 - rate)
+        keep = noise >= rate
+        out = x * scale * cast(keep, x.dtype.base_dtype)
         out.set_shape(x.shape)
         return out
 

@@ -467,3 +467,23 @@ def test_top_k_is_tf1s_named_tuple_and_logsumexp_is_named_as_tf1():
     with tf.Session() as sess:
         got = sess.run(top)
     assert type(got).__name__ == "TopKV2" and got.values.tolist() == [3., 2.] and got.indices.tolist() == [1, 2]
+
+
+def test_dropout_and_reflected_division_build_tf1s_ops():
+    """Names TF 1.15.5 printed: nn.dropout ends in ``dropout/mul_1``; tf.layers.dropout with a bool tensor
+    is a tf.cond (``dropout_1/cond/Merge``); ``1 / t`` takes t's dtype (``truediv/x`` a float32 Const)."""
+    x = tf.placeholder(tf.float32, [None, 4])
+    keep = tf.placeholder(tf.float32)
+    training = tf.placeholder(tf.bool)
+    assert tf.nn.dropout(x, keep_prob=keep).name == "dropout/mul_1:0"
+    assert tf.layers.dropout(x, 0.5, training=training).name == "dropout_1/cond/Merge:0"
+    assert tf.layers.dropout(x, 0.5, training=False).name == "dropout_2/Identity:0"
+    inverse = 1 / tf.constant(4.0)
+    assert inverse.dtype == tf.float32 and inverse.op.inputs[0].name == "truediv/x:0"
+    data = np.ones((1000, 4), np.float32)
+    dropped = tf.layers.dropout(x, 0.5, training=training)
+    with tf.Session() as sess:
+        assert sess.run(inverse) == 0.25 and sess.run(7 // tf.constant(2)) == 3
+        np.testing.assert_array_equal(sess.run(dropped, {x: data, training: False}), data)
+        kept = sess.run(dropped, {x: data, training: True})
+        assert set(np.unique(kept)) == {0.0, 2.0} and 0.45 < (kept > 0).mean() < 0.55
