@@ -243,7 +243,7 @@ class Dataset:
         for source in self._sources:
             if source.op.type == "Placeholder":
                 raise ValueError(f"Cannot capture a placeholder (name:{source.op.name}, type:Placeholder) by value.")
-        op = create_op(_IteratorOp("OneShotIterator", self), self._sources, "OneShotIterator")
+        op = create_op(_IteratorOp("OneShotIterator", self, once=True), self._sources, "OneShotIterator")
         return Iterator(op, self._graph_spec())
 
     def make_initializable_iterator(self, shared_name=None) -> Iterator:
@@ -284,7 +284,7 @@ class Iterator:
 
     def make_initializer(self, dataset: Dataset, name=None) -> Operation:
         """The op that (re)starts this iterator on ``dataset``."""
-        return create_op(_MakeIterator(self._op, dataset), dataset._sources, name or "make_initializer")
+        return create_op(_IteratorOp("MakeIterator", dataset, self._op), dataset._sources, name or "make_initializer")
 
     def get_next(self, name=None):
         """The next element's tensors (a nest like the dataset's elements)."""
@@ -305,15 +305,17 @@ def make_initializable_iterator(dataset: Dataset, shared_name=None) -> Iterator:
 
 # ---- the iterator ops -----------------------------------------------------------------------
 class _IteratorOp(Op):
-    """The iterator itself (``IteratorV2``); a ``OneShotIterator`` also starts itself on ``dataset``
-    the first time it runs in a session, from the values of the dataset's sources (its inputs)."""
+    """An op of an iterator, without outputs: it starts ``iterator`` on ``dataset`` from the values of
+    the dataset's sources (its inputs) -- ``MakeIterator`` (``iterator.initializer``) each time it
+    runs, a ``OneShotIterator`` (itself the iterator) the first time it runs in a session only.  The
+    ``IteratorV2`` of ``Iterator.from_structure`` starts nothing."""
 
     num_outputs = 0
     gradient = None
     stateful = True
 
-    def __init__(self, type_: str, dataset: Dataset | None):
-        self.type, self.dataset = type_, dataset
+    def __init__(self, type_: str, dataset: Dataset | None, iterator: Operation | None = None, once=False):
+        self.type, self.dataset, self.iterator, self.once = type_, dataset, iterator, once
 
     def node_attrs(self, inputs) -> dict:
         return {}
@@ -322,34 +324,11 @@ class _IteratorOp(Op):
         return []
 
     def kernel(self, op, session):
-        def start_once(*values):
-            if self.dataset is not None and op not in session.resources:
-                session.resources[op] = iter(self.dataset._make_iterator([to_numpy(v) for v in values]))
-            return ()
+        target = self.iterator or op
 
-        return start_once
-
-
-class _MakeIterator(Op):
-    """``iterator.initializer``: (re)starts the iterator on the dataset, from its sources' values now."""
-
-    type = "MakeIterator"
-    num_outputs = 0
-    gradient = None
-    stateful = True
-
-    def __init__(self, iterator: Operation, dataset: Dataset):
-        self.iterator, self.dataset = iterator, dataset
-
-    def node_attrs(self, inputs) -> dict:
-        return {}
-
-    def infer(self, *sources):
-        return []
-
-    def kernel(self, op, session):
         def start(*values):
-            session.resources[self.iterator] = iter(self.dataset._make_iterator([to_numpy(v) for v in values]))
+            if self.dataset is not None and not (self.once and target in session.resources):
+                session.resources[target] = iter(self.dataset._make_iterator([to_numpy(v) for v in values]))
             return ()
 
         return start
