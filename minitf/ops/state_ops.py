@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import dtypes
 from ..backend import xp
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, OutOfRangeError
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
 from .base import NUMBER_TYPES, Op, convert_to_tensor, create_op, shape_list
@@ -208,3 +208,41 @@ class IsVariableInitialized(Op):
     def kernel(self, op, session):
         var_op = op.inputs[0].op
         return lambda: np.bool_(var_op in session.variables)
+
+
+class CountUpTo(Op):
+    """``ref += 1``, returning the value before; once ``ref`` reaches ``limit`` the run fails with
+    OutOfRangeError instead (how ``tf.train.limit_epochs`` ends an input after ``num_epochs``)."""
+
+    type = "CountUpTo"
+    gradient = None
+    ref_inputs = (0,)
+    stateful = True
+    allowed_dtypes = {0: ("ref", ("int32", "int64"))}
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def infer(self, ref):
+        return ref.dtype.base_dtype, ref.shape
+
+    def kernel(self, op, session):
+        var_op = op.inputs[0].op
+        read = session.variable_value
+
+        def count_up():
+            current = read(var_op)
+            if current >= self.limit:
+                raise OutOfRangeError(None, None, f"Reached limit of {self.limit}")
+            before = current.copy()
+            current += 1
+            return before
+
+        return count_up
+
+
+def count_up_to(ref, limit: int, name=None):
+    """``tf.count_up_to``: increments the int variable ``ref`` until ``limit`` (see CountUpTo)."""
+    with name_scope(name, "CountUpTo") as scope:
+        ref_tensor = ref._ref() if hasattr(ref, "_ref") else ref
+        return create_op(CountUpTo(int(limit)), [ref_tensor], scope).outputs[0]
