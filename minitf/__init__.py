@@ -49,7 +49,9 @@ from .ops.check_ops import (  # noqa: F401
     assert_non_negative, assert_non_positive, assert_positive, assert_rank,
 )
 from .ops.control_flow_ops import cond, group, no_op, py_func, while_loop  # noqa: F401
+from .ops.data_flow_ops import FIFOQueue, QueueBase, RandomShuffleQueue  # noqa: F401
 from .ops.functional_ops import foldl, foldr, map_fn, scan  # noqa: F401
+from .ops.io_ops import ReaderBase, TextLineReader, WholeFileReader, decode_csv  # noqa: F401
 from .ops.math_ops import (  # noqa: F401
     acos, add, add_n, arg_max, arg_min, argmax, argmin, asin, atan, atan2, cast, ceil, cos, cosh, count_nonzero,
     cumprod, cumsum, div, div_no_nan, divide, equal, erf, exp, expm1, floor, floor_div, floordiv, floormod, greater,
@@ -65,7 +67,7 @@ from .ops.random_ops import (  # noqa: F401
     multinomial, random_crop, random_normal, random_shuffle, random_uniform, truncated_normal,
 )
 from .ops.shape_ops import broadcast_to, rank, reshape, shape, size  # noqa: F401
-from .ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized  # noqa: F401
+from .ops.state_ops import assign, assign_add, assign_sub, count_up_to, is_variable_initialized  # noqa: F401
 from .session import ConfigProto, GPUOptions, InteractiveSession, RunMetadata, RunOptions, Session  # noqa: F401
 from .summary.graph_def import import_graph_def  # noqa: F401
 from .tensor_shape import Dimension, TensorShape  # noqa: F401

@@ -45,6 +45,7 @@ class GraphKeys:
     TRAIN_OP = "train_op"
     INIT_OP = "init_op"
     SAVERS = "savers"
+    QUEUE_RUNNERS = "queue_runners"
     ACTIVATIONS = "activations"
     WEIGHTS = "weights"
     BIASES = "biases"

@@ -132,7 +132,6 @@ _GENERAL = ("build it from the ops minitf has (dir(tf) lists them), or compute i
             "through tf.py_func")
 _NO_EAGER = ("minitf runs TF1 graphs: build the graph, then run it in a tf.Session (TF2 code goes to minitf.v2, "
              "TF2's face of the same ops)")
-_FEED = "minitf has no input pipelines: feed each batch to a tf.placeholder through feed_dict"
 _RNN = ("use tf.nn.dynamic_rnn or tf.nn.static_rnn with the cells in tf.nn.rnn_cell (BasicRNNCell, GRUCell, "
         "BasicLSTMCell, LSTMCell, MultiRNNCell, DropoutWrapper); for both directions run one cell over the inputs "
         "and another over tf.reverse(inputs, [1])")
@@ -159,7 +158,8 @@ HINTS = {
     "tf.layers": ("use the tf.layers minitf has: dense, conv2d, conv2d_transpose, max_pooling2d, average_pooling2d, "
                   "dropout, batch_normalization and flatten"),
     "tf.losses": "use the tf.losses minitf has (dir(tf.losses)) or build the loss from tf.* ops",
-    "tf.train": "use the optimizers, Saver and learning-rate schedules minitf has (dir(tf.train))",
+    "tf.train": ("use the optimizers, Saver, learning-rate schedules and queue input pipelines (string_input_producer, "
+                 "batch, shuffle_batch) minitf has (dir(tf.train))"),
     "tf.summary": "use tf.summary.scalar, histogram, image, text, merge_all and FileWriter",
     "tf.initializers": "use the tf.*_initializer functions minitf has (dir(tf.initializers))",
     "tf.random": "use tf.random_normal, tf.random_uniform, tf.truncated_normal or tf.random_shuffle",
@@ -180,12 +180,6 @@ HINTS = {
     "tf.nn.static_state_saving_rnn": _RNN,
     "tf.nn.conv1d": "use tf.nn.conv2d on tf.expand_dims(x, 1) with a filter of height 1",
     "tf.layers.conv1d": "use tf.layers.conv2d on tf.expand_dims(x, 1) with kernel_size (1, k)",
-    "tf.train.Coordinator": _FEED,
-    "tf.train.start_queue_runners": _FEED,
-    "tf.train.batch": _FEED,
-    "tf.train.shuffle_batch": _FEED,
-    "tf.train.string_input_producer": _FEED,
-    "tf.train.slice_input_producer": _FEED,
 }
 
 
