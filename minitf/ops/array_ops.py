@@ -336,22 +336,29 @@ class OnesLike(Op):
         return xp.ones_like(x)
 
 
-def _like(kind_cls, default_name, tensor, dtype, name):
-    with name_scope(name, default_name, [tensor]) as scope:
+def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
+    """``tf.zeros_like``: a ZerosLike op (a Fill of ``tensor``'s shape when ``dtype`` differs)."""
+    with name_scope(name, "zeros_like", [tensor]) as scope:
         tensor = convert_to_tensor(tensor, name="tensor")
         if dtype is not None and dtypes.as_dtype(dtype).base_dtype != tensor.dtype.base_dtype:
             if tensor.shape.is_fully_defined():
-                return _filled(tensor.shape.as_list(), dtype, 0 if kind_cls is ZerosLike else 1, scope, None)
-            return _filled(shape(tensor), dtype, 0 if kind_cls is ZerosLike else 1, scope, None)
-        return create_op(kind_cls(), [tensor], scope).outputs[0]
-
-
-def zeros_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
-    return _like(ZerosLike, "zeros_like", tensor, dtype, name)
+                return _filled(tensor.shape.as_list(), dtype, 0, scope, None)
+            return _filled(shape(tensor), dtype, 0, scope, None)
+        return create_op(ZerosLike(), [tensor], scope).outputs[0]
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True) -> Tensor:
-    return _like(OnesLike, "ones_like", tensor, dtype, name)
+    """``tf.ones_like`` as TF1 builds it: a Fill of ``tensor``'s shape -- a Const ``Shape`` when the
+    shape is static, so the ones are known while the graph is built (``tf.strided_slice``'s strides)."""
+    with name_scope(name, "ones_like", [tensor]) as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        if optimize and tensor.shape.is_fully_defined():
+            dims = convert_to_tensor(np.array(tensor.shape.as_list(), np.int32), name="Shape")
+        else:
+            dims = shape(tensor, name="Shape")
+        ones = _filled(dims, dtype or tensor.dtype, 1, scope, None)
+        ones.set_shape(tensor.shape)
+        return ones
 
 
 class Range(Op):
@@ -562,11 +569,21 @@ def stack(values, axis=0, name="stack") -> Tensor:
 
 
 def _autopacking(value, dtype=None, name=None, as_ref=False):
-    """convert_to_tensor of a list holding tensors: TF1 packs it (op ``packed``)."""
+    """convert_to_tensor of a list holding tensors: TF1 packs it (op ``packed``; a Python item becomes
+    a Const named by its place, ``packed/1``, of the tensors' dtype)."""
     if not _contains_tensor(value):
         return NotImplemented
-    items = [_autopacking(v, dtype, name) if isinstance(v, (list, tuple)) else v for v in value]
-    return stack(items, name=name or "packed")
+    with name_scope(name, "packed", []) as scope:
+        items = []
+        for i, v in enumerate(value):
+            if isinstance(v, (list, tuple)) and _contains_tensor(v):
+                v = _autopacking(v, dtype, str(i))
+            elif _contains_tensor(v):
+                v = convert_to_tensor(v)   # a variable: its value
+            items.append(v)
+        dtype = dtype or next(v.dtype.base_dtype for v in items if isinstance(v, Tensor))
+        tensors = [convert_to_tensor(v, dtype=dtype, name=str(i)) for i, v in enumerate(items)]
+        return create_op(Pack(), tensors, scope).outputs[0]
 
 
 def _contains_tensor(value) -> bool:
@@ -719,9 +736,40 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
 
 
 # ---- slicing -------------------------------------------------------------------------------
+def _encode_key(items: tuple) -> dict:
+    """A Python index (``[1:, ::2, 0]``, as items) in TF1's encoding: per item a begin, end and stride,
+    and bit masks for "from the start" / "to the end" / ``...`` / ``tf.newaxis`` / "drop this axis".
+    The numbers may be ints or scalar int tensors: ``x[t]`` ends at ``t + 1``, an ``add`` op, as in TF1."""
+    spec = dict(begin=[], end=[], strides=[], begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
+                shrink_axis_mask=0)
+    for i, k in enumerate(items):
+        bit = 1 << i
+        start, stop, step = 0, 0, 1
+        if k is Ellipsis:
+            spec["ellipsis_mask"] |= bit
+        elif k is None:
+            spec["new_axis_mask"] |= bit
+        elif isinstance(k, slice):
+            step = 1 if k.step is None else k.step
+            if k.start is None:
+                spec["begin_mask"] |= bit
+            else:
+                start = k.start
+            if k.stop is None:
+                spec["end_mask"] |= bit
+            else:
+                stop = k.stop
+        else:
+            spec["shrink_axis_mask"] |= bit
+            start, stop = k, k + 1
+        spec["begin"].append(start)
+        spec["end"].append(stop)
+        spec["strides"].append(step)
+    return spec
+
+
 class _SliceSpec:
-    """An index like ``[1:, ::2, 0]`` in TF1's encoding: per item a begin, end and stride, and bit
-    masks for "from the start" / "to the end" / ``...`` / ``tf.newaxis`` / "drop this axis".
+    """An index like ``[1:, ::2, 0]`` in TF1's encoding (see _encode_key), with its numbers known.
     The encoding is what the graph (and a saved meta graph) stores; ``_key`` is the numpy index
     the kernel uses, decoded once."""
 
@@ -746,43 +794,62 @@ class _SliceSpec:
 
     @classmethod
     def from_key(cls, key, **kwargs):
-        """The op for a Python index (``t[...]``)."""
-        items = key if isinstance(key, tuple) else (key,)
-        spec = dict(begin=[], end=[], strides=[], begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
-                    shrink_axis_mask=0)
-        for i, k in enumerate(items):
-            bit = 1 << i
-            start, stop, step = 0, 0, 1
-            if k is Ellipsis:
-                spec["ellipsis_mask"] |= bit
-            elif k is None:
-                spec["new_axis_mask"] |= bit
-            elif isinstance(k, slice):
-                step = 1 if k.step is None else k.step
-                if k.start is None:
-                    spec["begin_mask"] |= bit
-                else:
-                    start = k.start
-                if k.stop is None:
-                    spec["end_mask"] |= bit
-                else:
-                    stop = k.stop
-            else:
-                spec["shrink_axis_mask"] |= bit
-                start, stop = k, k + 1
-            spec["begin"].append(start)
-            spec["end"].append(stop)
-            spec["strides"].append(step)
-        return cls(**spec, **kwargs)
+        """The op for a Python index of ints (``t[...]``)."""
+        return cls(**_encode_key(key if isinstance(key, tuple) else (key,)), **kwargs)
 
     def _spec_attrs(self) -> dict:
         return {name: getattr(self, name) for name in (
             "begin", "end", "strides", "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask",
             "shrink_axis_mask")}
 
+    def _problem(self) -> str | None:
+        """TF1's complaint about the encoding itself (a zero stride, two ellipses), or None."""
+        for i, stride in enumerate(self.strides):
+            if stride == 0:
+                return f"strides[{i}] must be non-zero"
+        if bin(self.ellipsis_mask).count("1") > 1:
+            return "Multiple ellipses in slice spec not allowed"
+        return None
+
+    def _normalized(self, rank):
+        """The key with ``...`` expanded and missing trailing dims as ``:``."""
+        key = self._key
+        used = sum(k is not None and k is not Ellipsis for k in key)
+        if Ellipsis in key:
+            at = key.index(Ellipsis)
+            key = key[:at] + (slice(None),) * (rank - used) + key[at + 1:]
+        used = sum(k is not None for k in key)
+        return tuple(key) + (slice(None),) * (rank - used)
+
+    def _sliced_shape(self, shape: TensorShape, bounds_known: bool = True) -> TensorShape:
+        """The static shape of ``x[key]`` for an ``x`` of ``shape``.  Without ``bounds_known`` (begin and
+        end are tensors the graph does not fix) only what the masks decide is known, as in TF1's shape
+        function: a dropped axis, a ``tf.newaxis``, and a ``:`` or ``::2`` over a known dim."""
+        if shape.dims is None:
+            return TensorShape(None)
+        dims = shape.as_list()
+        used = sum(k is not None and k is not Ellipsis for k in self._key)
+        if used > len(dims):
+            raise ShapeError(f"Index out of range using input dim {len(dims)}; input has only {len(dims)} dims",
+                             computed=(3,))
+        out, i = [], 0
+        for k in self._normalized(len(dims)):
+            if k is None:
+                out.append(1)
+                continue
+            d, i = dims[i], i + 1
+            if isinstance(k, slice):
+                whole = k.start is None and k.stop is None
+                out.append(None if d is None or not (bounds_known or whole) else len(range(*k.indices(d))))
+            elif bounds_known and d is not None and not -d <= k < d:
+                raise ShapeError(f"slice index {k + d if k < 0 else k} of dimension {i - 1} out of bounds.",
+                                 computed=(1, 2, 3))
+        return TensorShape(out)
+
 
 class StridedSlice(_SliceSpec, Op):
-    """``t[1:, ::2, 0]``: numpy basic indexing (a view of the input)."""
+    """``t[1:, ::2, 0]`` with Python ints: numpy basic indexing (a view of the input).  The indices
+    are attrs, fixed when the graph is built; DynamicStridedSlice is TF1's form with them as inputs."""
 
     type = "StridedSlice"
     view_of_input = True
@@ -798,30 +865,10 @@ class StridedSlice(_SliceSpec, Op):
                                                                                        self.strides)]
 
     def infer(self, x):
-        for i, stride in enumerate(self.strides):
-            if stride == 0:
-                raise ShapeError(f"strides[{i}] must be non-zero", computed=(3,))
-        if bin(self.ellipsis_mask).count("1") > 1:
-            raise ShapeError("Multiple ellipses in slice spec not allowed", computed=(3,))
-        if x.shape.dims is None:
-            return x.dtype.base_dtype, TensorShape(None)
-        dims = x.shape.as_list()
-        used = sum(k is not None and k is not Ellipsis for k in self._key)
-        if used > len(dims):
-            raise ShapeError(f"Index out of range using input dim {len(dims)}; input has only {len(dims)} dims",
-                             computed=(3,))
-        out, i = [], 0
-        for k in self._normalized(len(dims)):
-            if k is None:
-                out.append(1)
-                continue
-            d, i = dims[i], i + 1
-            if isinstance(k, slice):
-                out.append(None if d is None else len(range(*k.indices(d))))
-            elif d is not None and not -d <= k < d:
-                raise ShapeError(f"slice index {k + d if k < 0 else k} of dimension {i - 1} out of bounds.",
-                                 computed=(1, 2, 3))
-        return x.dtype.base_dtype, TensorShape(out)
+        problem = self._problem()
+        if problem:
+            raise ShapeError(problem, computed=(3,))
+        return x.dtype.base_dtype, self._sliced_shape(x.shape)
 
     def kernel_error(self, error, x):
         i = 0
@@ -833,16 +880,6 @@ class StridedSlice(_SliceSpec, Op):
                                                         f"dimension {i} out of bounds.")
             i += 1
         return None
-
-    def _normalized(self, rank):
-        """The key with ``...`` expanded and missing trailing dims as ``:``."""
-        key = self._key if isinstance(self._key, tuple) else (self._key,)
-        used = sum(k is not None and k is not Ellipsis for k in key)
-        if Ellipsis in key:
-            at = key.index(Ellipsis)
-            key = key[:at] + (slice(None),) * (rank - used) + key[at + 1:]
-        used = sum(k is not None for k in key)
-        return tuple(key) + (slice(None),) * (rank - used)
 
     def forward(self, x):
         return x[self._key]
@@ -861,8 +898,7 @@ class StridedSliceGrad(_SliceSpec, Op):
         return {"T": inputs[1].dtype.base_dtype, "Index": dtypes.int32, **self._spec_attrs()}
 
     def infer(self, input_shape, dy):
-        value = constant_value(input_shape)
-        return dy.dtype.base_dtype, TensorShape(None if value is None else [int(v) for v in value])
+        return dy.dtype.base_dtype, shape_from_tensor(input_shape)
 
     def forward(self, input_shape, dy):
         out = xp.zeros(tuple(int(n) for n in input_shape), dtype=dy.dtype)
@@ -873,24 +909,168 @@ class StridedSliceGrad(_SliceSpec, Op):
         return [None, apply_op(StridedSlice(**self._spec_attrs()), (grad,), "StridedSlice", arg_names=("input",))]
 
 
-def _slice_key(key):
-    items = key if isinstance(key, tuple) else (key,)
+class _BoundsAsInputs:
+    """A slice whose ``begin``, ``end`` and ``strides`` are int32/int64 tensor inputs, as TF1 builds
+    every slice: the masks are attrs, the numbers are read when the graph runs, and then
+    ``attr_form`` (the op with them as attrs) computes the slice."""
+
+    attr_form: type
+    MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+    def __init__(self, begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
+        self.begin_mask, self.end_mask, self.ellipsis_mask = begin_mask, end_mask, ellipsis_mask
+        self.new_axis_mask, self.shrink_axis_mask = new_axis_mask, shrink_axis_mask
+
+    @classmethod
+    def for_attrs(cls, attrs: dict) -> type:
+        """The class that rebuilds a GraphDef node of this type: graphs minitf wrote keep constant
+        bounds as attrs (``attr_form``), TensorFlow's graphs have them as inputs."""
+        return cls.attr_form if "begin" in attrs else cls
+
+    def _masks(self) -> dict:
+        return {name: getattr(self, name) for name in self.MASKS}
+
+    def _known(self, begin, end, strides):
+        """The ``attr_form`` op for these bound values (host arrays or lists: the constant values)."""
+        return self.attr_form(*(np.asarray(v).tolist() for v in (begin, end, strides)), **self._masks())
+
+    def _at_run(self, begin, end, strides):
+        """``_known`` for the bound arrays a kernel gets (copied from the device first)."""
+        return self._known(*(to_numpy(v) for v in (begin, end, strides)))
+
+    def _bounds_length(self, begin, end, strides):
+        """TF1's checks of the bound tensors when the graph is built; their length, or None if unknown."""
+        index = begin.dtype.base_dtype
+        for name, t in (("end", end), ("strides", strides)):
+            if t.dtype.base_dtype != index:
+                raise TypeError(f"Input '{name}' of '{self.type}' Op has type {t.dtype.base_dtype.name} that "
+                                f"does not match type {index.name} of argument 'begin'.")
+        for t in (begin, end, strides):
+            if t.shape.ndims not in (None, 1):
+                raise ShapeError(f"Shape must be rank 1 but is rank {t.shape.ndims}")
+        length = merge_shapes(merge_shapes(begin.shape, end.shape), strides.shape)
+        return None if length.dims is None else length.as_list()[0]
+
+    def _run_problem(self, begin, end, strides) -> str | None:
+        """TF1's kernel complaint about the bound values, or None."""
+        if not (begin.ndim == 1 and begin.shape == end.shape == strides.shape):
+            return (f"Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+                    f"{shape_list(begin.shape)}, {shape_list(end.shape)}, and {shape_list(strides.shape)} instead.")
+        return self._at_run(begin, end, strides)._problem()
+
+
+class DynamicStridedSlice(_BoundsAsInputs, Op):
+    """``x[t]``, ``x[:n]``, ``x[i, :, j]`` with tensors in the key: TF1's StridedSlice with ``begin``,
+    ``end`` and ``strides`` as inputs, read when the graph runs (a loop counter, a placeholder)."""
+
+    type = "StridedSlice"
+    attr_form = StridedSlice
+    view_of_input = True
+    folds = True
+    allowed_dtypes = {1: ("begin", INDEX_TYPES)}
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[0].dtype.base_dtype, "Index": inputs[1].dtype.base_dtype, **self._masks()}
+
+    def infer(self, x, begin, end, strides):
+        length = self._bounds_length(begin, end, strides)
+        stride_values = constant_value(strides)
+        if x.shape.dims is None or length is None or stride_values is None:
+            return x.dtype.base_dtype, TensorShape(None)
+        bounds = [constant_value(begin), constant_value(end)]
+        known = all(v is not None for v in bounds)
+        spec = self._known(*(bounds if known else [[0] * length] * 2), stride_values)
+        problem = spec._problem()
+        if problem:
+            raise ShapeError(problem, computed=(3,))
+        return x.dtype.base_dtype, spec._sliced_shape(x.shape, bounds_known=known)
+
+    def forward(self, x, begin, end, strides):
+        return self._at_run(begin, end, strides).forward(x)
+
+    def kernel_error(self, error, x, begin, end, strides):
+        problem = self._run_problem(begin, end, strides)
+        if problem:
+            return InvalidArgumentError(None, None, problem)
+        return self._at_run(begin, end, strides).kernel_error(error, x)
+
+    def gradient(self, op, grad):
+        x, begin, end, strides = op.inputs
+        dx = apply_op(DynamicStridedSliceGrad(**self._masks()),
+                      (shape(x, out_type=begin.dtype), begin, end, strides, grad), "StridedSliceGrad",
+                      same_dtype=False, arg_names=("shape", "begin", "end", "strides", "dy"))
+        return [dx, None, None, None]
+
+
+class DynamicStridedSliceGrad(_BoundsAsInputs, Op):
+    """DynamicStridedSlice's gradient (TF1's StridedSliceGrad): ``dy`` scattered into zeros of the
+    input's ``shape``, at the place the bound tensors name."""
+
+    type = "StridedSliceGrad"
+    attr_form = StridedSliceGrad
+    allowed_dtypes = {0: ("shape", INDEX_TYPES)}
+
+    def node_attrs(self, inputs):
+        return {"T": inputs[4].dtype.base_dtype, "Index": inputs[0].dtype.base_dtype, **self._masks()}
+
+    def infer(self, input_shape, begin, end, strides, dy):
+        self._bounds_length(begin, end, strides)
+        return dy.dtype.base_dtype, shape_from_tensor(input_shape)
+
+    def forward(self, input_shape, begin, end, strides, dy):
+        return self._at_run(begin, end, strides).forward(input_shape, dy)
+
+    def kernel_error(self, error, input_shape, begin, end, strides, dy):
+        problem = self._run_problem(begin, end, strides)
+        return InvalidArgumentError(None, None, problem) if problem else None
+
+    def gradient(self, op, grad):
+        _, begin, end, strides, _ = op.inputs
+        return [None, None, None, None,
+                apply_op(DynamicStridedSlice(**self._masks()), (grad, begin, end, strides), "StridedSlice",
+                         same_dtype=False, arg_names=("input", "begin", "end", "strides"))]
+
+
+def _index_number(value):
+    """One number of an index as TF1's ``_check_index`` takes it: an int (or a Dimension's), or a
+    scalar int32/int64 tensor (a vector is refused: TF1 has no numpy-style fancy indexing)."""
+    if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
+        if value.dtype.base_dtype.name in INDEX_TYPES and value.shape.ndims != 1:
+            return value
+    elif isinstance(dimension_value(value), (int, np.integer)):
+        return int(dimension_value(value))
+    raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+                    f"scalar tf.int32/tf.int64 tensors are valid indices, got {value!r}")
+
+
+def _slice_key(key) -> tuple:
+    """The items of ``t[key]``, their numbers checked (see _index_number)."""
     out = []
-    for k in items:
+    for k in key if isinstance(key, tuple) else (key,):
         if isinstance(k, slice):
-            out.append(slice(*(None if v is None else int(dimension_value(v)) for v in (k.start, k.stop, k.step))))
+            out.append(slice(*(None if v is None else _index_number(v) for v in (k.start, k.stop, k.step))))
         elif k is None or k is Ellipsis:
             out.append(k)
-        elif isinstance(k, (int, np.integer)):
-            out.append(int(k))
         else:
-            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                            f"scalar tf.int32/tf.int64 tensors are valid indices, got {k!r}")
-    return tuple(out) if isinstance(key, tuple) else out[0]
+            out.append(_index_number(k))
+    return tuple(out)
 
 
 def _getitem(tensor, key) -> Tensor:
-    return apply_op(StridedSlice.from_key(_slice_key(key)), (tensor,), "strided_slice", arg_names=("input",))
+    """``tensor[key]``: minitf's StridedSlice with the indices as attrs when they are all ints; when
+    the key holds tensors, TF1's StridedSlice of the packed indices (``strided_slice/stack``,
+    ``stack_1``, ``stack_2``, cast to int64 if any index is int64)."""
+    items = _slice_key(key)
+    numbers = [v for k in items for v in ((k.start, k.stop, k.step) if isinstance(k, slice) else (k,))]
+    if all(v is None or v is Ellipsis or isinstance(v, int) for v in numbers):
+        return apply_op(StridedSlice.from_key(items), (tensor,), "strided_slice", arg_names=("input",))
+    spec = _encode_key(items)
+    with name_scope(None, "strided_slice", [tensor]) as scope:
+        bounds = [convert_to_tensor(spec.pop(part), name="stack") for part in ("begin", "end", "strides")]
+        if any(b.dtype.base_dtype == dtypes.int64 for b in bounds):
+            from .math_ops import cast   # here, not at the top: math_ops is built on this module
+            bounds = [cast(b, dtypes.int64) for b in bounds]
+        return create_op(DynamicStridedSlice(**spec), [convert_to_tensor(tensor), *bounds], scope).outputs[0]
 
 
 Tensor.__getitem__ = _getitem
@@ -898,10 +1078,16 @@ Tensor.__getitem__ = _getitem
 
 def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
                   new_axis_mask=0, shrink_axis_mask=0, var=None, name=None) -> Tensor:
-    """``tf.strided_slice``: the slice ``t[begin:end:strides]`` in TF1's encoding (see _SliceSpec)."""
+    """``tf.strided_slice``: the slice ``t[begin:end:strides]`` in TF1's encoding (see _encode_key).
+    Bounds given as tensors make TF1's StridedSlice with them as inputs (strides default to ones)."""
+    masks = dict(begin_mask=begin_mask, end_mask=end_mask, ellipsis_mask=ellipsis_mask,
+                 new_axis_mask=new_axis_mask, shrink_axis_mask=shrink_axis_mask)
+    if _contains_tensor([begin, end, strides]):
+        strides = ones_like(begin) if strides is None else strides
+        return apply_op(DynamicStridedSlice(**masks), (input_, begin, end, strides), name or "StridedSlice",
+                        same_dtype=False, arg_names=("input", "begin", "end", "strides"))
     strides = [1] * len(begin) if strides is None else strides
-    kind = StridedSlice([int(b) for b in begin], [int(e) for e in end], [int(s) for s in strides], begin_mask,
-                        end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    kind = StridedSlice([int(b) for b in begin], [int(e) for e in end], [int(s) for s in strides], **masks)
     return apply_op(kind, (input_,), name or "StridedSlice", arg_names=("input",))
 
 

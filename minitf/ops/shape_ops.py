@@ -98,9 +98,9 @@ def _dimension_from(scalar: Tensor):
     op = scalar.op
     if op.type == "StridedSlice" and op.inputs[0].op.type == "Shape" and op.kind.shrink_axis_mask == 1:
         dims = op.inputs[0].op.inputs[0].shape.dims
-        index = op.kind.begin[0]
-        if dims is not None and -len(dims) <= index < len(dims):
-            return dims[index].value
+        begin = op.kind.begin if len(op.inputs) == 1 else constant_value(op.inputs[1])   # attrs, or TF1's inputs
+        if dims is not None and begin is not None and -len(dims) <= int(begin[0]) < len(dims):
+            return dims[int(begin[0])].value
     return None
 
 

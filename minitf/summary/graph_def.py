@@ -152,13 +152,16 @@ def _rebuild_kind(op_type: str, attrs: dict[str, Any], inputs: list, name: str,
     A constructor gets the attrs it names as parameters; an ``Op`` without its own constructor
     keeps its keyword arguments as instance attributes, so it gets every attr that the inputs'
     dtypes do not fix.  Both sides are then completed as TensorFlow declares the op
-    (:func:`tf_attrs`) and must agree: this catches attrs minitf's op ignores (a TF1
-    ``StridedSlice`` takes its indices as inputs, minitf's as attrs) and dtypes it would change.
+    (:func:`tf_attrs`) and must agree: this catches attrs minitf's op ignores and dtypes it would
+    change.  An op type minitf has in two forms picks the class for the attrs (``for_attrs``: a
+    ``StridedSlice`` with its indices as attrs, as minitf writes constant ones, or as inputs, as TF).
     """
     cls = registered_ops().get(op_type)
     if cls is None:
         raise ValueError(f"Cannot import node {name!r}: minitf has no op {written_type!r}. "
                          f"(Op type not registered '{written_type}' in minitf.)")
+    if hasattr(cls, "for_attrs"):
+        cls = cls.for_attrs(attrs)
     op_def = op_defs().get(op_type, {"inputs": [], "outputs": []})
     fixed_by_args = {attr for args in (op_def["inputs"], op_def["outputs"])
                      for _, type_attr, number, _ in args for attr in (type_attr, number) if attr}
