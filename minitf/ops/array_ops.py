@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes
 from ..backend import to_numpy, xp
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, UnimplementedError
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape, dimension_value
 from .base import (INDEX_TYPES, Const, Op, ShapeError, apply_op, constant_value, constant_value_array,
@@ -1056,6 +1056,48 @@ def _slice_key(key) -> tuple:
     return tuple(out)
 
 
+class Cast(Op):
+    """Change the element type; float -> int truncates toward zero, bool -> float gives 0./1.
+
+    (``tf.cast`` is TF1's math_ops; it lives here because slicing with int64 tensors needs it.)"""
+
+    type = "Cast"
+    folds = True
+
+    def __init__(self, DstT):
+        self.DstT = DstT
+        self._np_type = DstT.as_numpy_dtype
+
+    def node_attrs(self, inputs):
+        return {"SrcT": inputs[0].dtype.base_dtype, "DstT": self.DstT, "Truncate": False}
+
+    def infer(self, x):
+        return self.DstT, x.shape
+
+    def forward(self, x):
+        if x.dtype == object and self.DstT != dtypes.string:   # numpy would parse the strings
+            raise UnimplementedError(None, None, f"Cast string to {self.DstT.kernel_name} is not supported")
+        return x.astype(self._np_type)
+
+    def gradient(self, op, grad):
+        source = op.inputs[0].dtype.base_dtype
+        if (source.is_floating or source.is_complex) and (self.DstT.is_floating or self.DstT.is_complex):
+            return [cast(grad, source)]
+        return [None]
+
+
+def cast(x, dtype, name=None) -> Tensor:
+    """``tf.cast``: ``x`` with element type ``dtype`` (``x`` itself when it already has it)."""
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    if isinstance(x, Tensor) and x.dtype == dtype:
+        return x   # before the name scope, as in TF1: no "Cast" name is used up
+    with name_scope(name, "Cast", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.base_dtype == dtype:
+            return x
+        return create_op(Cast(DstT=dtype), [x], scope).outputs[0]
+
+
 def _getitem(tensor, key) -> Tensor:
     """``tensor[key]``: minitf's StridedSlice with the indices as attrs when they are all ints; when
     the key holds tensors, TF1's StridedSlice of the packed indices (``strided_slice/stack``,
@@ -1068,7 +1110,6 @@ def _getitem(tensor, key) -> Tensor:
     with name_scope(None, "strided_slice", [tensor]) as scope:
         bounds = [convert_to_tensor(spec.pop(part), name="stack") for part in ("begin", "end", "strides")]
         if any(b.dtype.base_dtype == dtypes.int64 for b in bounds):
-            from .math_ops import cast   # here, not at the top: math_ops is built on this module
             bounds = [cast(b, dtypes.int64) for b in bounds]
         return create_op(DynamicStridedSlice(**spec), [convert_to_tensor(tensor), *bounds], scope).outputs[0]
 

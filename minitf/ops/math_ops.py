@@ -15,9 +15,9 @@ from .. import dtypes
 from ..backend import from_numpy, to_numpy, xp
 from ..graph import Tensor, name_scope
 from ..tensor_shape import TensorShape
-from .array_ops import (concat, expand_dims, eye, gather, identity, ones_like, range_, squeeze, stack, stop_gradient,
-                        transpose, where, zeros, zeros_like)
-from ..errors import InternalError, InvalidArgumentError, UnimplementedError
+from .array_ops import (Cast, cast, concat, expand_dims, eye, gather, identity, ones_like, range_, squeeze, stack,  # noqa: F401
+                        stop_gradient, transpose, where, zeros, zeros_like)
+from ..errors import InternalError, InvalidArgumentError
 from .base import (FLOAT_AND_COMPLEX, INDEX_TYPES, NUMBER_TYPES, REAL_NUMBER_TYPES, SIGNED_AND_COMPLEX, Op, ShapeError,
                    apply_op, constant_value, convert_to_tensor, create_op, shape_list)
 from .shape_ops import (Reduction, Sum, broadcast_shape, check_axis, merge_shapes, rank, reduce_to_shape, reshape,
@@ -692,46 +692,6 @@ def arg_min(input, dimension, output_type=dtypes.int64, name=None):
 
 
 # ---- casts and n-ary ops -------------------------------------------------------------------
-class Cast(Op):
-    """Change the element type; float -> int truncates toward zero, bool -> float gives 0./1."""
-
-    type = "Cast"
-    folds = True
-
-    def __init__(self, DstT):
-        self.DstT = DstT
-        self._np_type = DstT.as_numpy_dtype
-
-    def node_attrs(self, inputs):
-        return {"SrcT": inputs[0].dtype.base_dtype, "DstT": self.DstT, "Truncate": False}
-
-    def infer(self, x):
-        return self.DstT, x.shape
-
-    def forward(self, x):
-        if x.dtype == object and self.DstT != dtypes.string:   # numpy would parse the strings
-            raise UnimplementedError(None, None, f"Cast string to {self.DstT.kernel_name} is not supported")
-        return x.astype(self._np_type)
-
-    def gradient(self, op, grad):
-        source = op.inputs[0].dtype.base_dtype
-        if (source.is_floating or source.is_complex) and (self.DstT.is_floating or self.DstT.is_complex):
-            return [cast(grad, source)]
-        return [None]
-
-
-def cast(x, dtype, name=None) -> Tensor:
-    """``tf.cast``: ``x`` with element type ``dtype`` (``x`` itself when it already has it)."""
-    dtype = dtypes.as_dtype(dtype).base_dtype
-    if isinstance(x, Tensor) and x.dtype == dtype:
-        return x   # before the name scope, as in TF1: no "Cast" name is used up
-    with name_scope(name, "Cast", [x]) as scope:
-        x = convert_to_tensor(x, name="x")
-        if x.dtype.base_dtype == dtype:
-            return x
-        return create_op(Cast(DstT=dtype), [x], scope).outputs[0]
-
-
 def to_float(x, name="ToFloat"):
     return cast(x, dtypes.float32, name=name)
 
