@@ -400,8 +400,9 @@ class WhileGrad(Op):
     """
 
     type = "WhileGrad"
-    gradient = None   # no second derivatives through a loop: tf.gradients of these gradients gives None
-    #                   (TF1 raises "TypeError: Second-order gradient for while loops not supported.")
+
+    def gradient(self, op, *grads):
+        raise TypeError("Second-order gradient for while loops not supported.")   # (TF1's words)
 
     def __init__(self, body: LoopBody, carry_grads, output_grads, step_grads, connected):
         self._body, self._carry_grads, self._output_grads = body, carry_grads, output_grads
