@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
+from finite_differences import numeric_gradient
 
 X = np.array([[1., 2., 3.], [4., 5., 6.]], np.float32)
 
@@ -127,17 +128,8 @@ def test_gradients_match_finite_differences():
         sess.run(w.initializer)
         analytic_x, analytic_w = sess.run([gx, gw], {x: data})
 
-        def numeric(f, value, eps=1e-6):
-            out = np.zeros_like(value)
-            for i in np.ndindex(value.shape):
-                up, down = value.copy(), value.copy()
-                up[i] += eps
-                down[i] -= eps
-                out[i] = (f(up) - f(down)) / (2 * eps)
-            return out
-
-        numeric_x = numeric(lambda v: sess.run(loss, {x: v}), data)
-        numeric_w = numeric(lambda v: sess.run(loss, {x: data, w: v}), np.array([0.5, -1.0, 2.0]))
+        numeric_x = numeric_gradient(lambda v: sess.run(loss, {x: v}), data)
+        numeric_w = numeric_gradient(lambda v: sess.run(loss, {x: data, w: v}), np.array([0.5, -1.0, 2.0]))
     np.testing.assert_allclose(analytic_x, numeric_x, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(analytic_w, numeric_w, rtol=1e-6, atol=1e-6)
 

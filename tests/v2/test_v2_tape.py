@@ -3,17 +3,8 @@ import numpy as np
 import pytest
 
 import minitf as tf1
+from finite_differences import numeric_gradient
 from v2_fixtures import tf  # noqa: F401  (the fixture)
-
-
-def _numeric_gradient(f, x: np.ndarray, eps=1e-6) -> np.ndarray:
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += eps
-        down[i] -= eps
-        grad[i] = (f(up) - f(down)) / (2 * eps)
-    return grad
 
 
 def test_the_seeds_square(tf):
@@ -42,7 +33,7 @@ def test_mlp_gradients_match_finite_differences(tf):
             args = [w1, b1, w2]
             args[i] = value
             return float(loss_of(*[tf.constant(a) for a in args]))
-        np.testing.assert_allclose(g.numpy(), _numeric_gradient(f, p), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(g.numpy(), numeric_gradient(f, p), rtol=1e-5, atol=1e-7)
 
 
 def test_tape_and_tf_gradients_give_the_same_numbers(tf):
