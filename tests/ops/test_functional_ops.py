@@ -5,9 +5,9 @@ same code; gradients are also checked against finite differences.
 """
 import numpy as np
 import pytest
+from finite_differences import numeric_gradient
 
 import minitf as tf
-from finite_differences import numeric_gradient
 
 X = np.array([[1., 2., 3.], [4., 5., 6.]], np.float32)
 

@@ -1,10 +1,10 @@
 """tf.GradientTape (minitf/v2/tape.py): the registered gradients, run eagerly, checked by finite differences."""
 import numpy as np
 import pytest
-
-import minitf as tf1
 from finite_differences import numeric_gradient
 from v2_fixtures import tf  # noqa: F401  (the fixture)
+
+import minitf as tf1
 
 
 def test_the_seeds_square(tf):
