@@ -118,4 +118,15 @@ strings = tf1_api.module("tf.strings", format=ops.logging_ops.string_format)
 io = tf1_api.module("tf.io", gfile=gfile)
 
 
-__getattr__ = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
+_tf1_name = tf1_api.fallback(__name__)  # TF 1.15's other names: an alias, a stand-in, or a clear error
+_EAGER_ONLY = ("GradientTape", "function")   # TF 1.15 names for code that called tf.enable_eager_execution()
+
+
+def __getattr__(name: str):
+    """``tf.GradientTape`` and ``tf.function`` once eager execution is on (minitf.v2's); otherwise TF 1.15's
+    other names (:func:`tf1_api.fallback`)."""
+    if name in _EAGER_ONLY and executing_eagerly():
+        from . import v2   # imported by enable_eager_execution already
+
+        return getattr(v2, name)
+    return _tf1_name(name)

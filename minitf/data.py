@@ -455,7 +455,8 @@ def _element_function(fn, spec):
 
 
 def _numpy_of(value) -> np.ndarray:
-    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+    """An eager element's array; a Python value is converted as TF converts it (``[1, 2]`` is int32)."""
+    return (value if hasattr(value, "numpy") else constant(value)).numpy()
 
 
 def _nest_text(structure) -> str:

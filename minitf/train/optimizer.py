@@ -90,7 +90,7 @@ class Optimizer:
             update_ops = []
             for grad, var in grads_and_vars:
                 if grad is not None:
-                    with name_scope("update_" + var.op.name):
+                    with name_scope("update_" + var.name.split(":")[0]):
                         update_ops.append(self._apply_dense(grad, var))
             if global_step is None:
                 train_op = self._finish(update_ops, scope)
@@ -133,7 +133,7 @@ class Optimizer:
         """The slot variable ``<var>/<optimizer name>`` (then ``_1``...), created once per variable."""
         slots = self._slots.setdefault(slot_name, {})
         if var not in slots:
-            with variable_scope(None, default_name=f"{var.op.name}/{self._name}"):
+            with variable_scope(None, default_name=f"{var.name.split(':')[0]}/{self._name}"):
                 slots[var] = get_variable("", shape=var.shape, dtype=var.dtype.base_dtype,
                                           initializer=initializer, trainable=False)
         return slots[var]

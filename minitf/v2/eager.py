@@ -111,7 +111,7 @@ class EagerTensor(Tensor):
         return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={_newline_if_multiline(text)}>"
 
     def __format__(self, spec):
-        return format(self.numpy(), spec) if self._array.ndim == 0 else format(str(self), spec)
+        return format(self.numpy(), spec)   # ("{}".format(t) gives "[[4.]]", as TensorFlow)
 
     # ---- Python protocols that need a value ---------------------------------------------------
     def __bool__(self):

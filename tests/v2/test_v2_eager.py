@@ -254,3 +254,22 @@ def test_a_kernel_failure_is_an_op_error_naming_the_op(tf):
     with pytest.raises(InvalidArgumentError, match=r"^Dimension size must be evenly divisible by 4 but is 6 "
                                                    r"\[Op:Reshape\]$"):
         tf.reshape(tf.range(6), [4, -1])
+
+
+def test_tf1_code_with_eager_execution_on(tf):
+    """TF 1.x's eager tutorials: ``import tensorflow as tf; tf.enable_eager_execution()``, then TF1's names
+    (tf.GradientTape, tf.data, tf.train optimizers) run eagerly; outputs as TF 1.15.5 printed them."""
+    import minitf as tf1
+
+    assert tf1.executing_eagerly() and tf1.GradientTape is tf.GradientTape
+    assert "hello, {}".format(tf1.matmul([[2.]], [[2.]])) == "hello, [[4.]]"
+    w = tf1.Variable([[1.0]])
+    with tf1.GradientTape() as tape:
+        loss = w * w
+    grad = tape.gradient(loss, w)
+    assert str(grad) == "tf.Tensor([[2.]], shape=(1, 1), dtype=float32)"
+    assert [str(e) for e in tf1.data.Dataset.from_tensor_slices([1, 2, 3]).map(lambda v: v * 2)] == [
+        "tf.Tensor(2, shape=(), dtype=int32)", "tf.Tensor(4, shape=(), dtype=int32)",
+        "tf.Tensor(6, shape=(), dtype=int32)"]
+    tf1.train.GradientDescentOptimizer(0.1).apply_gradients([(grad, w)])
+    np.testing.assert_allclose(w.numpy(), [[0.8]])
