@@ -480,11 +480,10 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     As TF1 computes it: ``inv = rsqrt(variance + eps) * scale`` and ``x * inv + (offset - mean * inv)``.
     """
     with name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
-        inv = rsqrt(add(variance, variance_epsilon))
+        inv = rsqrt(variance + variance_epsilon)   # operators, so the ops are named as TF1's: add, mul, ..., add_1
         if scale is not None:
-            inv = multiply(inv, scale)
-        shift = negative(multiply(mean, inv)) if offset is None else subtract(offset, multiply(mean, inv))
-        return add(multiply(x, inv), shift)
+            inv *= scale
+        return x * inv + (-mean * inv if offset is None else offset - mean * inv)
 
 
 # ---- bias_add ---------------------------------------------------------------------------------
