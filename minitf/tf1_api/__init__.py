@@ -141,8 +141,8 @@ HINTS = {
     "tf": _GENERAL,
     "tf.contrib": ("tf.contrib left TensorFlow with TF 2 and minitf keeps only tf.contrib.layers, tf.contrib.rnn and "
                    "tf.contrib.seq2seq.sequence_loss: use the tf.layers, tf.nn or tf.train function that replaced it"),
-    "tf.contrib.layers": ("use tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization, flatten) or "
-                          "tf.nn; minitf keeps tf.contrib.layers' initializers, regularizers and fully_connected"),
+    "tf.contrib.layers": ("use tf.layers or tf.nn; minitf keeps tf.contrib.layers' initializers, regularizers, "
+                          "fully_connected, conv2d, max_pool2d, avg_pool2d, dropout, flatten and batch_norm"),
     "tf.keras": ("in a TF1 graph minitf's tf.keras has datasets.mnist.load_data and utils.to_categorical: build the "
                  "model with tf.layers (dense, conv2d, max_pooling2d, dropout, batch_normalization) and train it with "
                  "a tf.train optimizer in a tf.Session (Keras models run on minitf.v2)"),

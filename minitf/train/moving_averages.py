@@ -54,7 +54,7 @@ class ExponentialMovingAverage:
             if self._num_updates is not None:
                 num_updates = cast(self._num_updates, dtypes.float32, name="num_updates")
                 decay = minimum(decay, divide(1.0 + num_updates, 10.0 + num_updates))
-            updates = [_assign_moving_average(self._averages[var], var, decay) for var in var_list]
+            updates = [assign_moving_average(self._averages[var], var, decay) for var in var_list]
             return group(*updates, name=scope)
 
     def average(self, var):
@@ -78,7 +78,7 @@ class ExponentialMovingAverage:
         return name_map
 
 
-def _assign_moving_average(shadow, value, decay):
+def assign_moving_average(shadow, value, decay):
     """``shadow -= (shadow - value) * (1 - decay)``, named ``AssignMovingAvg`` as in TF1."""
     with name_scope(None, "AssignMovingAvg", [shadow, value, decay]) as scope:
         step = cast(subtract(1.0, decay), shadow.dtype.base_dtype, name="decay")
