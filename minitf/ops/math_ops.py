@@ -449,7 +449,7 @@ def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int6
 def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
     """``tf.reduce_logsumexp``: ``log(sum(exp(x)))`` over ``axis``, computed as TF1 does, after taking out
     the largest value (so that ``exp`` cannot overflow; an infinite largest value is left in)."""
-    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]):
         x = convert_to_tensor(input_tensor, name="input_tensor")
         raw_max = reduce_max(x, axis, keepdims=True, reduction_indices=reduction_indices)
         my_max = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
